@@ -1,0 +1,1 @@
+//! `lull-frontend`: the front ends of Lull.

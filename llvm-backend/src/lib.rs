@@ -1,0 +1,1 @@
+//! `lull-llvm`: the LLVM back end.

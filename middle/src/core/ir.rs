@@ -1,0 +1,513 @@
+//! The data types of Core IR.
+//!
+//! Core is an explicitly typed, representation-aware λ-calculus. Every front
+//! end (the λ dialect, Lull) lowers to it, the reference interpreter runs it,
+//! and closure conversion turns it into Flat IR. Source types are erased
+//! before Core: what remains is the *representation* of each value
+//! ([`Rep`]) and the layout of each declared data type ([`DataDecl`]).
+//!
+//! Entities are `u32` newtypes indexing tables of the [`Module`]:
+//! [`VarId`] (local binders, in [`Module::vars`]), [`GlobalId`] (top-level
+//! definitions, [`Module::defs`]), [`DataId`] ([`Module::datas`]) and
+//! [`ConRef`] (a constructor of a data type).
+//!
+//! # Where unboxed values may live
+//!
+//! λ parameters, the arguments and result of an application, lazy `let`
+//! and `letrec` binders, top-level definitions and thunk results are always
+//! [`Rep::Value`]. `Int64` and `Float64` appear only in strict binders
+//! ([`Expr::Case`] binders and fields, [`Expr::LetStrict`]), primitive
+//! operands and results, literals, and constructor fields. So an evaluation
+//! stack holds only `Value`s. See `verify` for the full list of invariants.
+//!
+//! # Evaluation order
+//!
+//! * Lazy: [`Expr::Let`], [`Expr::LetRec`], the arguments of [`Expr::App`]
+//!   and the `Value` fields of [`Expr::Con`] build thunks (an atom, a λ or a
+//!   constructor needs none).
+//! * Strict: the scrutinee of [`Expr::Case`], the bound expression of
+//!   [`Expr::LetStrict`], the operands of [`Expr::Prim`] and the unboxed
+//!   fields of [`Expr::Con`] are evaluated first, left to right.
+//!
+//! # Effects
+//!
+//! IO is state-token passing: a token is a `Value` (the interpreter and
+//! runtime use a static token object), every effectful primitive takes the
+//! current token as its first operand and returns the next token as its
+//! first result, so no pass can reorder, duplicate or drop an effect without
+//! breaking a data dependency. A primitive with several results is bound by
+//! a [`Expr::LetStrict`] with as many binders.
+//!
+//! # Open terms
+//!
+//! [`Expr::Free`] is a rigid (free) variable: applying it builds a rigid
+//! term, and read-back (the interpreter's `normalise`) applies functions to
+//! fresh rigid variables to go under binders.
+
+use std::fmt;
+
+/// The representation of a value: what kind of machine word holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rep {
+    /// A boxed, possibly unevaluated heap pointer (a GC pointer).
+    Value,
+    /// A 64-bit two's-complement integer, unboxed. Chars are Int64 too.
+    Int64,
+    /// An IEEE 754 binary64, unboxed.
+    Float64,
+}
+
+impl Rep {
+    /// The name used by the text form: `value`, `i64`, `f64`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rep::Value => "value",
+            Rep::Int64 => "i64",
+            Rep::Float64 => "f64",
+        }
+    }
+}
+
+impl fmt::Display for Rep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+macro_rules! entity {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index of this entity in its table.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}{}", $prefix, self.0)
+            }
+        }
+    };
+}
+
+entity!(
+    /// A local binder (λ parameter, let, case binder or field), an index
+    /// into [`Module::vars`]. Every binder in a module has its own id.
+    VarId,
+    "v"
+);
+entity!(
+    /// A top-level definition, an index into [`Module::defs`].
+    GlobalId,
+    "g"
+);
+entity!(
+    /// A declared data type, an index into [`Module::datas`].
+    DataId,
+    "d"
+);
+
+/// A constructor: the data type and the constructor's index (its tag) in
+/// declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConRef {
+    pub data: DataId,
+    pub tag: u32,
+}
+
+/// A local binder's name hint and representation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VarInfo {
+    /// The name the front end gave (a hint: the printer makes names unique).
+    pub name: String,
+    pub rep: Rep,
+}
+
+/// A declared data type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataDecl {
+    pub name: String,
+    pub cons: Vec<ConDecl>,
+}
+
+/// A constructor of a data type: its name (unique in the module) and the
+/// representations of its fields, in source order. (The back end lays
+/// pointer fields out first; Core does not care.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConDecl {
+    pub name: String,
+    pub fields: Vec<Rep>,
+}
+
+/// A top-level definition. Top-level definitions are mutually recursive,
+/// always `Value`, and shared: one that is not a λ is a CAF, evaluated at
+/// most once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Def {
+    pub name: String,
+    pub body: Expr,
+}
+
+/// A literal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Lit {
+    Int(i64),
+    /// Compared bitwise by `PartialEq` on the IR (so `NaN` literals compare
+    /// equal to themselves in tests); arithmetic follows IEEE 754.
+    Float(f64),
+}
+
+impl Lit {
+    pub fn rep(self) -> Rep {
+        match self {
+            Lit::Int(_) => Rep::Int64,
+            Lit::Float(_) => Rep::Float64,
+        }
+    }
+}
+
+/// A string literal that unpacks lazily into a list. Core knows no list type,
+/// so the literal names the constructors to build: `nil` (no fields),
+/// `cons` (two `Value` fields: head and tail) and `chr` (one `Int64` field,
+/// boxing a code point).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrLit {
+    pub text: String,
+    pub nil: ConRef,
+    pub cons: ConRef,
+    pub chr: ConRef,
+}
+
+/// A source location carried by [`Expr::Error`] for run-time messages.
+pub type Loc = String;
+
+/// A Core expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A local variable.
+    Var(VarId),
+    /// A top-level definition.
+    Global(GlobalId),
+    /// An unboxed literal.
+    Lit(Lit),
+    /// A string literal (a `Value`: a lazily unpacked list).
+    Str(Box<StrLit>),
+    /// A rigid (free) variable with a name: an open term's head.
+    Free(String),
+    /// `\x y z. body`: parameters are `Value`, the body is `Value`.
+    Lam(Vec<VarId>, Box<Expr>),
+    /// `f a b`: an unknown call; `f` and every argument are `Value`.
+    App(Box<Expr>, Vec<Expr>),
+    /// `let x = e in body`: lazy, `x` and `e` are `Value`.
+    Let(VarId, Box<Expr>, Box<Expr>),
+    /// `strict x = e in body`: evaluates `e` first. One binder of `e`'s
+    /// representation, or one binder per result of a primitive with
+    /// several results.
+    LetStrict(Vec<VarId>, Box<Expr>, Box<Expr>),
+    /// `letrec x = e; y = f in body`: lazy, every binder is in scope in
+    /// every bound expression; all `Value`.
+    LetRec(Vec<(VarId, Expr)>, Box<Expr>),
+    /// Evaluate the scrutinee, bind it to `binder`, choose an alternative.
+    Case(Box<Case>),
+    /// A saturated constructor application.
+    Con(ConRef, Vec<Expr>),
+    /// A saturated primitive operation.
+    Prim(PrimOp, Vec<Expr>),
+    /// Bottom: a run-time error with a message and a source location, of any
+    /// representation.
+    Error { rep: Rep, msg: String, loc: Option<Loc> },
+}
+
+/// The parts of a `case`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    pub scrut: Expr,
+    /// Bound to the evaluated scrutinee, in scope in every alternative.
+    pub binder: VarId,
+    /// Alternatives over constructors of one data type (when the scrutinee
+    /// is a `Value`) or over literals of the scrutinee's representation.
+    pub alts: Vec<Alt>,
+    /// Taken when no alternative matches.
+    pub default: Option<Expr>,
+}
+
+/// One alternative of a `case`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alt {
+    pub pat: Pat,
+    pub body: Expr,
+}
+
+/// The pattern of an alternative.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pat {
+    /// A constructor and one binder per field (of the field's representation).
+    Con(ConRef, Vec<VarId>),
+    /// A literal of the scrutinee's representation.
+    Lit(Lit),
+}
+
+/// A Core module: data types, local binder table, top-level definitions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Module {
+    pub datas: Vec<DataDecl>,
+    pub vars: Vec<VarInfo>,
+    pub defs: Vec<Def>,
+}
+
+impl Module {
+    pub fn var(&self, v: VarId) -> &VarInfo {
+        &self.vars[v.index()]
+    }
+
+    pub fn def(&self, g: GlobalId) -> &Def {
+        &self.defs[g.index()]
+    }
+
+    pub fn data(&self, d: DataId) -> &DataDecl {
+        &self.datas[d.index()]
+    }
+
+    pub fn con(&self, c: ConRef) -> &ConDecl {
+        &self.datas[c.data.index()].cons[c.tag as usize]
+    }
+
+    /// The top-level definition with this name, if any.
+    pub fn find_def(&self, name: &str) -> Option<GlobalId> {
+        self.defs.iter().position(|d| d.name == name).map(|i| GlobalId(i as u32))
+    }
+
+    /// The constructor with this name, if any.
+    pub fn find_con(&self, name: &str) -> Option<ConRef> {
+        self.datas.iter().enumerate().find_map(|(d, data)| {
+            data.cons.iter().position(|c| c.name == name).map(|tag| ConRef { data: DataId(d as u32), tag: tag as u32 })
+        })
+    }
+}
+
+/// A primitive operation. Operands are evaluated left to right before the
+/// operation runs; see [`PrimOp::signature`] for the representations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrimOp {
+    // Int64 arithmetic: wraps on overflow.
+    IAdd,
+    ISub,
+    IMul,
+    /// Truncating division; a zero divisor, or `MIN / -1`, is a run-time error.
+    IQuot,
+    /// Remainder of `IQuot`; same errors.
+    IRem,
+    INeg,
+    IAnd,
+    IOr,
+    IXor,
+    /// Shift left by the operand modulo 64.
+    IShl,
+    /// Arithmetic shift right by the operand modulo 64.
+    IShr,
+    // Int64 comparisons: 1 when true, 0 when false.
+    IEq,
+    INe,
+    ILt,
+    ILe,
+    IGt,
+    IGe,
+    // Float64 arithmetic (IEEE 754).
+    FAdd,
+    FSub,
+    FMul,
+    FDiv,
+    FNeg,
+    // Float64 comparisons (IEEE 754: every comparison with NaN is 0 but `FNe`).
+    FEq,
+    FNe,
+    FLt,
+    FLe,
+    FGt,
+    FGe,
+    /// Int64 to Float64 (nearest).
+    IToF,
+    /// Float64 to Int64, truncating toward zero (saturating; NaN is 0).
+    FToI,
+    /// `(token, char) -> token`: writes one code point to standard output
+    /// as UTF-8.
+    PutChar,
+    /// `token -> (token, char)`: reads one code point from standard input;
+    /// -1 at end of input.
+    GetChar,
+}
+
+/// What a primitive takes and gives, and whether it has an effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrimSig {
+    pub args: &'static [Rep],
+    pub results: &'static [Rep],
+    /// Effectful primitives take the token first and return it first.
+    pub effect: bool,
+}
+
+impl PrimOp {
+    /// Every primitive, in a fixed order.
+    pub const ALL: &'static [PrimOp] = &[
+        PrimOp::IAdd,
+        PrimOp::ISub,
+        PrimOp::IMul,
+        PrimOp::IQuot,
+        PrimOp::IRem,
+        PrimOp::INeg,
+        PrimOp::IAnd,
+        PrimOp::IOr,
+        PrimOp::IXor,
+        PrimOp::IShl,
+        PrimOp::IShr,
+        PrimOp::IEq,
+        PrimOp::INe,
+        PrimOp::ILt,
+        PrimOp::ILe,
+        PrimOp::IGt,
+        PrimOp::IGe,
+        PrimOp::FAdd,
+        PrimOp::FSub,
+        PrimOp::FMul,
+        PrimOp::FDiv,
+        PrimOp::FNeg,
+        PrimOp::FEq,
+        PrimOp::FNe,
+        PrimOp::FLt,
+        PrimOp::FLe,
+        PrimOp::FGt,
+        PrimOp::FGe,
+        PrimOp::IToF,
+        PrimOp::FToI,
+        PrimOp::PutChar,
+        PrimOp::GetChar,
+    ];
+
+    /// The name in the text form, e.g. `iadd`.
+    pub fn name(self) -> &'static str {
+        use PrimOp::*;
+        match self {
+            IAdd => "iadd",
+            ISub => "isub",
+            IMul => "imul",
+            IQuot => "iquot",
+            IRem => "irem",
+            INeg => "ineg",
+            IAnd => "iand",
+            IOr => "ior",
+            IXor => "ixor",
+            IShl => "ishl",
+            IShr => "ishr",
+            IEq => "ieq",
+            INe => "ine",
+            ILt => "ilt",
+            ILe => "ile",
+            IGt => "igt",
+            IGe => "ige",
+            FAdd => "fadd",
+            FSub => "fsub",
+            FMul => "fmul",
+            FDiv => "fdiv",
+            FNeg => "fneg",
+            FEq => "feq",
+            FNe => "fne",
+            FLt => "flt",
+            FLe => "fle",
+            FGt => "fgt",
+            FGe => "fge",
+            IToF => "itof",
+            FToI => "ftoi",
+            PutChar => "putchar",
+            GetChar => "getchar",
+        }
+    }
+
+    /// The primitive with this text-form name.
+    pub fn from_name(name: &str) -> Option<PrimOp> {
+        PrimOp::ALL.iter().copied().find(|p| p.name() == name)
+    }
+
+    pub fn signature(self) -> PrimSig {
+        use PrimOp::*;
+        use Rep::*;
+        const II_I: &[Rep] = &[Int64, Int64];
+        const FF: &[Rep] = &[Float64, Float64];
+        const I: &[Rep] = &[Int64];
+        const F: &[Rep] = &[Float64];
+        let pure = |args, results| PrimSig { args, results, effect: false };
+        match self {
+            IAdd | ISub | IMul | IQuot | IRem | IAnd | IOr | IXor | IShl | IShr => pure(II_I, I),
+            IEq | INe | ILt | ILe | IGt | IGe => pure(II_I, I),
+            INeg => pure(I, I),
+            FAdd | FSub | FMul | FDiv => pure(FF, F),
+            FNeg => pure(F, F),
+            FEq | FNe | FLt | FLe | FGt | FGe => pure(FF, I),
+            IToF => pure(I, F),
+            FToI => pure(F, I),
+            PutChar => PrimSig { args: &[Value, Int64], results: &[Value], effect: true },
+            GetChar => PrimSig { args: &[Value], results: &[Value, Int64], effect: true },
+        }
+    }
+}
+
+impl fmt::Display for PrimOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Drop deep expressions without recursion: Rust's derived `Drop` recurses
+/// on the depth of the tree, and a stack overflow aborts the process.
+/// See Note [No recursion on term depth] in `core/mod.rs`.
+impl Drop for Expr {
+    fn drop(&mut self) {
+        // Fast path: leaves own no sub-expressions.
+        if matches!(self, Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Free(_) | Expr::Str(_) | Expr::Error { .. }) {
+            return;
+        }
+        let mut stack: Vec<Expr> = Vec::new();
+        take_children(self, &mut stack);
+        while let Some(mut e) = stack.pop() {
+            take_children(&mut e, &mut stack);
+            // `e` now owns no sub-expressions; dropping it does not recurse.
+        }
+    }
+}
+
+/// Move the direct sub-expressions of `e` onto `out`, leaving cheap
+/// placeholders behind.
+fn take_children(e: &mut Expr, out: &mut Vec<Expr>) {
+    fn take(b: &mut Box<Expr>, out: &mut Vec<Expr>) {
+        out.push(std::mem::replace(&mut **b, Expr::Lit(Lit::Int(0))));
+    }
+    match e {
+        Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
+        Expr::Lam(_, body) => take(body, out),
+        Expr::App(f, args) => {
+            take(f, out);
+            out.append(args);
+        }
+        Expr::Let(_, e1, e2) | Expr::LetStrict(_, e1, e2) => {
+            take(e1, out);
+            take(e2, out);
+        }
+        Expr::LetRec(binds, body) => {
+            out.extend(binds.drain(..).map(|(_, e)| e));
+            take(body, out);
+        }
+        Expr::Case(c) => {
+            let c = &mut **c;
+            out.push(std::mem::replace(&mut c.scrut, Expr::Lit(Lit::Int(0))));
+            out.extend(c.alts.drain(..).map(|a| a.body));
+            if let Some(d) = c.default.take() {
+                out.push(d);
+            }
+        }
+        Expr::Con(_, args) | Expr::Prim(_, args) => out.append(args),
+    }
+}
