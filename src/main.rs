@@ -1,1 +1,35 @@
-fn main() {}
+//! `lull`: the command-line driver of the Lull toolkit.
+//!
+//! It only glues the libraries together: the front ends (`lull-frontend`),
+//! Core IR and its reference interpreter (`lull-middle`). Exit statuses:
+//! 0 on success, 1 for bad input and run-time errors, 2 when a resource
+//! limit stops a run (see LANGUAGE.md).
+
+mod args;
+mod commands;
+mod input;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// The driver's work runs on a thread with a large stack: passes that recurse
+/// on term depth (the verifier, lowering) get terms whose depth the front end
+/// has bounded, and this stack is sized for that bound. See Note [No
+/// recursion on term depth] in middle/src/core/mod.rs.
+const DRIVER_STACK_BYTES: usize = 512 << 20;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let worker = std::thread::Builder::new()
+        .name("lull".into())
+        .stack_size(DRIVER_STACK_BYTES)
+        .spawn(move || commands::run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(status)) => status.into(),
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            eprintln!("error: cannot start the driver thread: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -154,12 +154,23 @@ pub struct Def {
 }
 
 /// A literal.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Lit {
     Int(i64),
-    /// Compared bitwise by `PartialEq` on the IR (so `NaN` literals compare
-    /// equal to themselves in tests); arithmetic follows IEEE 754.
+    /// Compared bitwise by `PartialEq` on the IR (so a `NaN` literal equals
+    /// itself and `0.0` differs from `-0.0`); arithmetic follows IEEE 754.
     Float(f64),
+}
+
+/// IR equality: floats compare by their bits, see [`Lit::Float`].
+impl PartialEq for Lit {
+    fn eq(&self, other: &Lit) -> bool {
+        match (self, other) {
+            (Lit::Int(a), Lit::Int(b)) => a == b,
+            (Lit::Float(a), Lit::Float(b)) => a.to_bits() == b.to_bits(),
+            _ => false,
+        }
+    }
 }
 
 impl Lit {

@@ -1,17 +1,23 @@
 //! Core IR: the typed, representation-aware λ-calculus every front end
 //! lowers to. See [`ir`] for the data types and their evaluation order.
 //!
-//! Note [No recursion on term depth]
-//! ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//! # Note [No recursion on term depth]
+//!
 //! Terms can be millions of nodes deep: a normal form such as Church
 //! 5,000,000 is an application spine that deep, and generated programs nest
 //! freely. Rust's stack overflow aborts the process, so no test can catch it.
 //! Therefore evaluation, read-back, printing, `conv` and `Drop` of Core
 //! expressions and normal forms use explicit heap-allocated stacks, never
-//! Rust recursion on the depth of a term. Passes that do recurse (the
-//! verifier, lowering) are only ever given terms whose depth the front end
-//! has bounded (see the nesting limit of the λ parser), and the `lull`
-//! driver runs them on a thread with a large stack.
+//! Rust recursion on the depth of a term; so do the verifier and the text
+//! form's parser. Passes that still recurse (the λ lowering) are only given
+//! terms whose depth the front end has bounded (see the nesting limit of the
+//! λ parser), and the `lull` driver runs them on a thread with a large stack.
 
 pub mod builder;
 pub mod ir;
+pub mod parse;
+pub mod print;
+mod text;
+pub mod verify;
+pub mod interp;
+pub mod nf;

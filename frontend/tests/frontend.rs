@@ -1,0 +1,12 @@
+//! The integration tests of `lull-frontend`, in one test binary:
+//! parsing and lowering of every λ form, the exact text of every
+//! diagnostic, deep inputs, and a deterministic fuzz run.
+
+mod frontend {
+    pub mod deep;
+    pub mod diagnostics;
+    pub mod fuzz;
+    pub mod lower;
+    pub mod parse;
+    pub mod support;
+}

@@ -1,0 +1,128 @@
+//! The subcommands.
+
+use crate::args::{Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
+use crate::input::{self, Program, Source};
+use lull_middle::core::interp::{self, EvalError, Limits, Stats};
+use lull_middle::core::nf::Nf;
+use lull_middle::core::print;
+use std::io::Write;
+use std::path::Path;
+
+/// Why a command failed, with the exit status it maps to.
+pub enum Failure {
+    /// Bad input or a run-time error: exit 1. The text is printed as is.
+    Error(String),
+    /// A resource limit stopped the run: exit 2.
+    Limit(String),
+}
+
+impl Failure {
+    /// A one-line input error, printed as `error: MSG`.
+    pub fn input(msg: String) -> Failure {
+        Failure::Error(format!("error: {msg}\n"))
+    }
+
+    /// Diagnostics already rendered with their source spans.
+    pub fn rendered(text: String) -> Failure {
+        Failure::Error(text)
+    }
+}
+
+impl From<EvalError> for Failure {
+    fn from(e: EvalError) -> Failure {
+        match e {
+            EvalError::Limit(hit) => Failure::Limit(format!("error: {hit}\n")),
+            other => Failure::Error(format!("error: {other}\n")),
+        }
+    }
+}
+
+/// Run the command and return the process exit status.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Nf(a) => nf(a),
+        Command::Conv(a) => conv(a),
+        Command::Emit(a) => emit(a),
+        Command::Run(a) => run_core(a),
+    };
+    let status = match result {
+        Ok(()) => 0,
+        Err(Failure::Error(msg)) => {
+            eprint!("{msg}");
+            1
+        }
+        Err(Failure::Limit(msg)) => {
+            eprint!("{msg}");
+            2
+        }
+    };
+    // Output lost to a closed pipe is not worth a panic.
+    let _ = std::io::stdout().flush();
+    status
+}
+
+fn limits(a: &LimitArgs) -> Limits {
+    Limits { max_steps: a.max_steps, max_memory: Some(a.max_memory), timeout: a.timeout }
+}
+
+fn report_stats(a: &LimitArgs, stats: &Stats) {
+    if a.stats {
+        eprintln!("steps: {}\npeak memory: {} bytes", stats.steps, stats.peak_memory);
+    }
+}
+
+fn term_source(t: &TermInput) -> Result<Source, Failure> {
+    match (&t.expr, &t.file) {
+        (Some(e), _) => Ok(Source::expr(e)),
+        (None, Some(path)) => Source::file(path),
+        (None, None) => Err(Failure::input("give a FILE or a term with -e".to_string())),
+    }
+}
+
+fn nf(a: NfArgs) -> Result<(), Failure> {
+    let Program { module, entry } = input::lambda_program(&term_source(&a.input)?)?;
+    let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
+    report_stats(&a.limits, &stats);
+    if a.discard {
+        println!("{} nodes", nf.size());
+    } else {
+        print_nf(&nf)?;
+    }
+    Ok(())
+}
+
+fn print_nf(nf: &Nf) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = nf.write_to(&mut out).and_then(|()| writeln!(out)).and_then(|()| out.flush());
+    written.map_err(|e| Failure::input(format!("cannot write the normal form: {e}")))
+}
+
+fn conv(a: ConvArgs) -> Result<(), Failure> {
+    let load = |s: &str| {
+        let src = if a.expr { Source::expr(s) } else { Source::file(Path::new(s))? };
+        input::lambda_program(&src)
+    };
+    let (pa, pb) = (load(&a.a)?, load(&a.b)?);
+    let (same, stats) = interp::conv(&pa.module, pa.entry, &pb.module, pb.entry, &limits(&a.limits))?;
+    report_stats(&a.limits, &stats);
+    println!("{same}");
+    Ok(())
+}
+
+fn emit(a: EmitArgs) -> Result<(), Failure> {
+    let src = term_source(&a.input)?;
+    let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
+    let module = if is_core { input::core_module(&src)? } else { input::lambda_program(&src)?.module };
+    print!("{}", print::print_module(&module));
+    Ok(())
+}
+
+fn run_core(a: RunArgs) -> Result<(), Failure> {
+    let src = Source::file(&a.file)?;
+    let module = input::core_module(&src)?;
+    let entry = input::core_entry(&module, &src.name)?;
+    let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
+    report_stats(&a.limits, &stats);
+    print_nf(&nf)
+}

@@ -1,0 +1,67 @@
+//! Reading programs: files or `-e` terms, front ends, and Core text.
+
+use crate::commands::Failure;
+use lull_frontend::{diagnostic, lambda};
+use lull_middle::core::ir::{GlobalId, Module};
+use lull_middle::core::{parse, verify};
+use std::path::Path;
+
+/// A program's text and the name diagnostics call it by.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The file at `path`, named as the user wrote it (so that output has no
+    /// absolute paths the user did not type).
+    pub fn file(path: &Path) -> Result<Source, Failure> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read `{name}`: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Failure::input(format!("`{name}` is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
+        })?;
+        Ok(Source { name, text })
+    }
+
+    /// A term given on the command line.
+    pub fn expr(text: &str) -> Source {
+        Source { name: "<-e>".to_string(), text: text.to_string() }
+    }
+}
+
+/// A compiled program: Core and the definition to evaluate.
+pub struct Program {
+    pub module: Module,
+    pub entry: GlobalId,
+}
+
+/// Parse and lower a λ program, then verify the Core it lowered to.
+pub fn lambda_program(src: &Source) -> Result<Program, Failure> {
+    let compiled = lambda::compile(&src.text)
+        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
+    verified(&compiled.module, &src.name)?;
+    Ok(Program { module: compiled.module, entry: compiled.entry })
+}
+
+/// Parse and verify a Core module in the text form; its entry is `main`.
+pub fn core_module(src: &Source) -> Result<Module, Failure> {
+    let module = parse::parse_module(&src.text).map_err(|e| Failure::input(format!("{}:{e}", src.name)))?;
+    verified(&module, &src.name)?;
+    Ok(module)
+}
+
+/// The `main` definition of a Core module.
+pub fn core_entry(module: &Module, name: &str) -> Result<GlobalId, Failure> {
+    module.find_def("main").ok_or_else(|| Failure::input(format!("{name}: the module has no `def main`")))
+}
+
+fn verified(module: &Module, name: &str) -> Result<(), Failure> {
+    verify::verify_module(module).map_err(|errors| {
+        let mut msg = format!("{name}: the module does not verify:");
+        for e in errors {
+            msg.push_str(&format!("\n  {e}"));
+        }
+        Failure::input(msg)
+    })
+}

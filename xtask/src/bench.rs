@@ -1,0 +1,429 @@
+//! Benchmarks: runs `lull` on the benchmark inputs under each engine,
+//! measuring wall time and the child's peak resident set size, checks the
+//! output, and prints a table.
+//!
+//! A benchmark is a [`Task`] (an input and its expected output) run under
+//! every [`Engine`]. The first engine is the reference: each other engine's
+//! time on the same task is shown as a ratio against it. Today there is
+//! only the reference interpreter; adding the native back end is one more
+//! entry in [`ENGINES`].
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::project::{command_line, step, Project};
+
+/// A way of running `lull` on an input: the arguments before the file.
+struct Engine {
+    name: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The engines, the reference first.
+const ENGINES: &[Engine] = &[Engine {
+    name: "interp",
+    args: &["nf", "--interp"],
+}];
+
+/// A benchmark input and what `lull` must print for it.
+struct Task {
+    name: &'static str,
+    /// The input, relative to the repository root.
+    file: &'static str,
+    /// Whether `--quick` runs it.
+    quick: bool,
+    expect: Expect,
+}
+
+/// The expected standard output. Large outputs are never kept in memory:
+/// only their length, first and last bytes are compared.
+enum Expect {
+    /// Exactly this text (a trailing newline is optional).
+    Exact(&'static str),
+    /// The Church numeral `n` in normal form: `λ a b. a (a (... (a b)))`.
+    ChurchNumeral(u64),
+}
+
+const TASKS: &[Task] = &[
+    Task {
+        name: "bench",
+        file: "examples/bench.lc",
+        quick: true,
+        expect: Expect::Exact("λ a b. b"),
+    },
+    Task {
+        name: "nat5m",
+        file: "benches/lc/nat5m.lc",
+        quick: false,
+        expect: Expect::ChurchNumeral(5_000_000),
+    },
+];
+
+/// Where the benchmark inputs come from when the repository has no copy.
+const SHARED_BENCH_DIR: &str = "../shared/bench";
+
+/// Options of `cargo xtask bench`.
+pub struct Options {
+    pub quick: bool,
+}
+
+/// One measured run.
+struct Measurement {
+    seconds: f64,
+    peak_mb: f64,
+}
+
+/// Builds `lull` in release and runs the benchmarks.
+pub fn run(project: &Project, options: Options) -> Result<()> {
+    let bin = project.build_lull()?;
+    let tasks: Vec<&Task> = TASKS.iter().filter(|t| t.quick || !options.quick).collect();
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for task in &tasks {
+        let input = locate_input(project, task.file)?;
+        let mut reference: Option<f64> = None;
+        for (index, engine) in ENGINES.iter().enumerate() {
+            let mut cmd = Command::new(&bin);
+            cmd.current_dir(&project.root).args(engine.args).arg(&input);
+            step(format!(
+                "bench: {} ({}): {}",
+                task.name,
+                engine.name,
+                command_line(&cmd)
+            ));
+            let result = measure(&mut cmd).and_then(|(m, output)| {
+                check_output(&task.expect, &output)?;
+                Ok(m)
+            });
+            match result {
+                Ok(m) => {
+                    if index == 0 {
+                        reference = Some(m.seconds);
+                    }
+                    let ratio = match reference {
+                        Some(r) if index > 0 && r > 0.0 => format!("{:.2}", m.seconds / r),
+                        _ => "-".to_string(),
+                    };
+                    rows.push([
+                        task.name.to_string(),
+                        engine.name.to_string(),
+                        format!("{:.3}", m.seconds),
+                        format!("{:.1}", m.peak_mb),
+                        ratio,
+                    ]);
+                }
+                Err(e) => {
+                    rows.push([
+                        task.name.to_string(),
+                        engine.name.to_string(),
+                        "failed".to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
+                    ]);
+                    failures.push(format!("{} ({}): {e}", task.name, engine.name));
+                }
+            }
+        }
+    }
+    print_table(&rows);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "bench: {} run(s) failed:\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        )))
+    }
+}
+
+/// The repository's copy of a benchmark input, or the shared one.
+fn locate_input(project: &Project, file: &str) -> Result<PathBuf> {
+    let in_repo = project.root.join(file);
+    if in_repo.is_file() {
+        return Ok(PathBuf::from(file));
+    }
+    let name = Path::new(file).file_name().unwrap_or_default();
+    let shared = project.root.join(SHARED_BENCH_DIR).join(name);
+    if shared.is_file() {
+        return Ok(shared);
+    }
+    Err(Error::new(format!(
+        "bench: input {file} not found (nor {})",
+        shared.display()
+    )))
+}
+
+/// What the child printed on stdout, summarised.
+#[derive(Debug, Default)]
+struct OutputDigest {
+    len: u64,
+    /// The first [`DIGEST_EDGE`] bytes.
+    head: Vec<u8>,
+    /// The last [`DIGEST_EDGE`] bytes.
+    tail: Vec<u8>,
+}
+
+const DIGEST_EDGE: usize = 64;
+
+impl OutputDigest {
+    fn add(&mut self, bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        let room = DIGEST_EDGE.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&bytes[..room.min(bytes.len())]);
+        self.tail
+            .extend_from_slice(&bytes[bytes.len().saturating_sub(DIGEST_EDGE)..]);
+        let excess = self.tail.len().saturating_sub(DIGEST_EDGE);
+        self.tail.drain(..excess);
+    }
+
+    /// Whether the whole output is in `head`.
+    fn is_complete(&self) -> bool {
+        self.len as usize == self.head.len()
+    }
+}
+
+/// Runs `cmd` to its end, streaming its stdout into a digest, and measures
+/// its wall time and peak RSS.
+///
+/// The peak RSS is the child's own `ru_maxrss`, read with `wait4`: the
+/// `getrusage(RUSAGE_CHILDREN)` figure would be the maximum over every child
+/// xtask ever waited for, `cargo build` (and its rustc) included.
+fn measure(cmd: &mut Command) -> Result<(Measurement, OutputDigest)> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::new(format!("cannot run {}: {e}", command_line(cmd))))?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::new("no stdout pipe"))?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| Error::new("no stderr pipe"))?;
+    let stderr_reader = std::thread::spawn(move || {
+        let mut buffer = Vec::new();
+        let _ = stderr.read_to_end(&mut buffer);
+        buffer
+    });
+    let mut digest = OutputDigest::default();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match stdout.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => digest.add(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::new(format!("reading lull's output: {e}"))),
+        }
+    }
+    let (status, peak_kb) = wait_with_rusage(child.id())?;
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = stderr_reader.join().unwrap_or_default();
+    if status != 0 {
+        let stderr = String::from_utf8_lossy(&stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        let tail = lines[lines.len().saturating_sub(10)..].join("\n");
+        return Err(Error::new(format!(
+            "lull failed ({}); its stderr ends with:\n{tail}",
+            describe_wait_status(status)
+        )));
+    }
+    Ok((
+        Measurement {
+            seconds,
+            peak_mb: peak_kb as f64 / 1024.0,
+        },
+        digest,
+    ))
+}
+
+/// Waits for the child `pid`, returning its raw wait status and its peak
+/// RSS in KiB.
+fn wait_with_rusage(pid: u32) -> Result<(i32, i64)> {
+    let pid = libc::pid_t::try_from(pid).map_err(|_| Error::new("child pid out of range"))?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data; wait4 fills it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: pid is our own child, not yet reaped (std's Child is never
+        // waited on); the pointers are to live locals.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(Error::new(format!("waiting for lull: {e}")));
+        }
+    }
+    Ok((status, usage.ru_maxrss))
+}
+
+fn describe_wait_status(status: i32) -> String {
+    if libc::WIFEXITED(status) {
+        format!("exit status {}", libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        format!("killed by signal {}", libc::WTERMSIG(status))
+    } else {
+        format!("wait status {status}")
+    }
+}
+
+/// Checks the digest of `lull`'s output against the expectation.
+fn check_output(expect: &Expect, digest: &OutputDigest) -> Result<()> {
+    let (len, head, tail) = match expect {
+        Expect::Exact(text) => {
+            let actual = String::from_utf8_lossy(&digest.head);
+            if digest.is_complete() && actual.strip_suffix('\n').unwrap_or(&actual) == *text {
+                return Ok(());
+            }
+            return Err(Error::new(format!(
+                "expected output {text:?}, got {:?}{}",
+                actual,
+                if digest.is_complete() {
+                    ""
+                } else {
+                    " (truncated)"
+                }
+            )));
+        }
+        Expect::ChurchNumeral(n) => church_numeral_shape(*n),
+    };
+    let actual_len = digest.len - u64::from(digest.tail.last() == Some(&b'\n'));
+    let actual_tail = digest.tail.strip_suffix(b"\n").unwrap_or(&digest.tail);
+    let head_ok =
+        digest.head.starts_with(&head) || head.starts_with(&digest.head) && digest.is_complete();
+    if actual_len == len && head_ok && actual_tail.ends_with(&tail) {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "expected {len} bytes starting {:?} and ending {:?}, got {actual_len} bytes starting {:?} and ending {:?}",
+        String::from_utf8_lossy(&head),
+        String::from_utf8_lossy(&tail),
+        String::from_utf8_lossy(&digest.head[..head.len().min(digest.head.len())]),
+        String::from_utf8_lossy(actual_tail),
+    )))
+}
+
+/// The length (without a final newline), first 20 bytes and last 20 bytes
+/// of the Church numeral `n` printed as `λ a b. a (a (... (a b)))`.
+fn church_numeral_shape(n: u64) -> (u64, Vec<u8>, Vec<u8>) {
+    const EDGE: usize = 20;
+    let text = |k: u64| -> String {
+        match k {
+            0 => "λ a b. b".to_string(),
+            k => format!(
+                "λ a b. {}a b{}",
+                "a (".repeat(k as usize - 1),
+                ")".repeat(k as usize - 1)
+            ),
+        }
+    };
+    let len = match n {
+        0 => "λ a b. b".len() as u64,
+        // "λ a b. " + (n-1) × "a (" + "a b" + (n-1) × ")".
+        n => "λ a b. ".len() as u64 + 3 * (n - 1) + 3 + (n - 1),
+    };
+    // The edges of a small numeral are those of the large one.
+    let small = text(n.min(EDGE as u64 + 1));
+    let bytes = small.as_bytes();
+    let head = bytes[..EDGE.min(bytes.len())].to_vec();
+    let tail = bytes[bytes.len().saturating_sub(EDGE)..].to_vec();
+    (len, head, tail)
+}
+
+fn print_table(rows: &[[String; 5]]) {
+    let header = ["name", "engine", "seconds", "peak MB", "ratio"];
+    let mut widths = header.map(str::len);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        )
+    };
+    println!("{}", line(header));
+    for row in rows {
+        println!("{}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest_of(text: &str) -> OutputDigest {
+        let mut digest = OutputDigest::default();
+        for chunk in text.as_bytes().chunks(7) {
+            digest.add(chunk);
+        }
+        digest
+    }
+
+    #[test]
+    fn church_numeral_shapes_match_the_text() {
+        for n in [0u64, 1, 2, 5, 21, 22, 100] {
+            let text = match n {
+                0 => "λ a b. b".to_string(),
+                n => format!(
+                    "λ a b. {}a b{}",
+                    "a (".repeat(n as usize - 1),
+                    ")".repeat(n as usize - 1)
+                ),
+            };
+            let (len, _, _) = church_numeral_shape(n);
+            assert_eq!(len, text.len() as u64, "n = {n}");
+            check_output(&Expect::ChurchNumeral(n), &digest_of(&format!("{text}\n"))).unwrap();
+            check_output(&Expect::ChurchNumeral(n), &digest_of(&text)).unwrap();
+            assert!(check_output(&Expect::ChurchNumeral(n + 1), &digest_of(&text)).is_err());
+        }
+        assert_eq!(church_numeral_shape(5_000_000).0, 20_000_007);
+    }
+
+    #[test]
+    fn exact_outputs() {
+        check_output(&Expect::Exact("λ a b. b"), &digest_of("λ a b. b\n")).unwrap();
+        assert!(check_output(&Expect::Exact("λ a b. b"), &digest_of("λ a b. a\n")).is_err());
+        let long = "x".repeat(1000);
+        assert!(check_output(&Expect::Exact("x"), &digest_of(&long)).is_err());
+    }
+
+    #[test]
+    fn digest_keeps_the_edges() {
+        let text: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let digest = digest_of(&text);
+        assert_eq!(digest.len, 1000);
+        assert_eq!(digest.head, text.as_bytes()[..DIGEST_EDGE]);
+        assert_eq!(digest.tail, text.as_bytes()[1000 - DIGEST_EDGE..]);
+    }
+
+    #[test]
+    fn every_task_input_is_in_the_repository() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for task in TASKS {
+            assert!(root.join(task.file).is_file(), "{} is missing", task.file);
+        }
+    }
+}

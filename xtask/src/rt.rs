@@ -1,0 +1,66 @@
+//! Building the C runtime (`rt/`) and running its own tests.
+//!
+//! Each `rt/tests/*.c` is a test program: it is compiled together with every
+//! `rt/src/*.c` into `<target>/rt/<name>` and passes when it exits 0.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::{Error, IoContext, Result};
+use crate::project::{run_step, step, Project};
+
+/// The flags every runtime file is compiled with.
+pub const CFLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2"];
+
+/// Builds and runs every runtime test program with the C compiler `cc`.
+pub fn test(project: &Project, cc: &str) -> Result<()> {
+    let rt = project.root.join("rt");
+    let out_dir = project.target_dir.join("rt");
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let sources = c_files(&rt.join("src"))?;
+    let tests = c_files(&rt.join("tests"))?;
+    if tests.is_empty() {
+        return Err(Error::new("rt: no test programs in rt/tests/"));
+    }
+    for test in &tests {
+        let name = test
+            .file_stem()
+            .ok_or_else(|| Error::new(format!("rt: bad test file name {}", test.display())))?;
+        let exe = out_dir.join(name);
+        let mut compile = Command::new(cc);
+        compile
+            .current_dir(&project.root)
+            .args(CFLAGS)
+            .arg("-Irt/include")
+            .args(sources.iter().map(|s| relative(project, s)))
+            .arg(relative(project, test))
+            .arg("-o")
+            .arg(&exe);
+        run_step("rt: compile", &mut compile)?;
+        run_step("rt: run", Command::new(&exe).current_dir(&project.root))?;
+    }
+    step(format!("rt: {} test program(s) passed", tests.len()));
+    Ok(())
+}
+
+/// The `.c` files directly in `dir`, sorted.
+fn c_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "c") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn relative(project: &Project, path: &Path) -> PathBuf {
+    path.strip_prefix(&project.root)
+        .unwrap_or(path)
+        .to_path_buf()
+}

@@ -1,0 +1,41 @@
+//! `cargo xtask test`: every test suite of the repository, in order.
+
+use crate::error::Result;
+use crate::project::{run_step, step, Project};
+use crate::setup::Tools;
+use crate::{rt, ui};
+
+/// Environment variable that `--full` sets for the test processes: slow
+/// suites run only when it is `1`.
+pub const FULL_ENV: &str = "LULL_TEST_FULL";
+
+/// Runs the runtime's tests, `cargo test --workspace` and the UI tests,
+/// stopping at the first step that fails.
+pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
+    step("test: step 1/3: the C runtime's tests");
+    rt::test(project, &tools.cc).map_err(|e| e.context("test: step 1/3 (rt) failed"))?;
+
+    step(format!(
+        "test: step 2/3: cargo test --workspace{}",
+        if full { " (full)" } else { "" }
+    ));
+    let mut cargo = project.cargo();
+    cargo.args(["test", "--workspace", "--no-fail-fast"]);
+    if full {
+        cargo.env(FULL_ENV, "1");
+    }
+    run_step("cargo test", &mut cargo).map_err(|e| e.context("test: step 2/3 failed"))?;
+
+    step("test: step 3/3: the UI tests");
+    ui::run(
+        project,
+        ui::Options {
+            bless: false,
+            filter: None,
+        },
+    )
+    .map_err(|e| e.context("test: step 3/3 (ui) failed"))?;
+
+    step("test: all steps passed");
+    Ok(())
+}

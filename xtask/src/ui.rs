@@ -1,0 +1,870 @@
+//! The UI snapshot harness: runs every case under `tests/ui/` through the
+//! `lull` binary and compares its exit status, stdout and stderr with the
+//! expected ones beside the case. `tests/ui/README.md` documents the layout,
+//! the modes and the directives; keep it in step with this file.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use similar::TextDiff;
+
+use crate::capture::{self, Ending};
+use crate::error::{Error, IoContext, Result};
+use crate::project::{shell_quote, step, Project};
+
+/// The time a case may run before it is killed and reported.
+pub const CASE_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The extensions a case file may have (in any mode).
+const CASE_EXTENSIONS: &[&str] = &["lc", "core", "lull"];
+
+/// Environment variable naming a `lull` binary to test instead of building
+/// one (for trying the harness with a stub, or a binary built elsewhere).
+pub const BIN_OVERRIDE: &str = "LULL_UI_BIN";
+
+/// Options of `cargo xtask ui`.
+pub struct Options {
+    pub bless: bool,
+    pub filter: Option<String>,
+}
+
+/// Builds `lull`, runs the UI cases and fails when any case fails.
+pub fn run(project: &Project, options: Options) -> Result<()> {
+    let bin = match std::env::var_os(BIN_OVERRIDE) {
+        Some(bin) => {
+            step(format!(
+                "ui: testing {} (from ${BIN_OVERRIDE})",
+                PathBuf::from(&bin).display()
+            ));
+            PathBuf::from(bin)
+        }
+        None => project.build_lull()?,
+    };
+    let config = Config {
+        dir: project.root.join("tests").join("ui"),
+        bin,
+        bless: options.bless,
+        filter: options.filter,
+        time_limit: CASE_TIME_LIMIT,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    step(format!(
+        "ui: running the cases of tests/ui{}{} on {} thread(s)",
+        config
+            .filter
+            .as_ref()
+            .map_or(String::new(), |f| format!(" matching {f:?}")),
+        if config.bless { " (blessing)" } else { "" },
+        config.jobs
+    ));
+    let summary = run_suite(&config)?;
+    if summary.failed > 0 {
+        return Err(Error::new(format!("ui: {} failure(s)", summary.failed)));
+    }
+    Ok(())
+}
+
+/// Everything a suite run needs.
+pub struct Config {
+    /// The `tests/ui` directory; cases run with it as working directory.
+    pub dir: PathBuf,
+    /// The `lull` binary under test.
+    pub bin: PathBuf,
+    pub bless: bool,
+    /// Only cases whose path (like `nf/foo.lc`) contains this string.
+    pub filter: Option<String>,
+    pub time_limit: Duration,
+    pub jobs: usize,
+}
+
+/// The counts of a suite run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub blessed: usize,
+}
+
+/// Runs the suite described by `config`, printing a line per case, a report
+/// per failure and the summary line. Problems with the layout of the
+/// directory (unknown mode, unknown extension, stray snapshot) count as
+/// failures.
+pub fn run_suite(config: &Config) -> Result<Summary> {
+    let Discovery { cases, problems } = discover(&config.dir)?;
+    let cases: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| {
+            config
+                .filter
+                .as_ref()
+                .is_none_or(|f| c.path.contains(f.as_str()))
+        })
+        .collect();
+
+    let next = AtomicUsize::new(0);
+    let verdicts: Mutex<Vec<(usize, Verdict)>> = Mutex::new(Vec::with_capacity(cases.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..config.jobs.max(1).min(cases.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(case) = cases.get(index) else { break };
+                let verdict = run_case(config, case);
+                println!("{:<8} {}", verdict.label(), case.path);
+                verdicts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push((index, verdict));
+            });
+        }
+    });
+    let mut verdicts = verdicts
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    verdicts.sort_by_key(|(index, _)| *index);
+
+    let mut summary = Summary {
+        failed: problems.len(),
+        ..Summary::default()
+    };
+    for (index, verdict) in &verdicts {
+        match verdict {
+            Verdict::Passed => summary.passed += 1,
+            Verdict::Blessed => summary.blessed += 1,
+            Verdict::Failed(report) => {
+                summary.failed += 1;
+                println!("\n---- {} ----\n{report}", cases[*index].path);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        println!(
+            "\nproblems with the layout of {} (each counts as a failure):",
+            config.dir.display()
+        );
+        for problem in &problems {
+            println!("FAILED   {problem}");
+        }
+    }
+    println!(
+        "\nui: {} passed, {} failed, {} blessed",
+        summary.passed, summary.failed, summary.blessed
+    );
+    Ok(summary)
+}
+
+/// A directory of `tests/ui`: how its cases are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Nf,
+    Limit,
+    Fail,
+    Conv,
+    Core,
+    Emit,
+    Run,
+    Check,
+}
+
+impl Mode {
+    const ALL: [Mode; 8] = [
+        Mode::Nf,
+        Mode::Limit,
+        Mode::Fail,
+        Mode::Conv,
+        Mode::Core,
+        Mode::Emit,
+        Mode::Run,
+        Mode::Check,
+    ];
+
+    fn dir(self) -> &'static str {
+        match self {
+            Mode::Nf => "nf",
+            Mode::Limit => "limit",
+            Mode::Fail => "fail",
+            Mode::Conv => "conv",
+            Mode::Core => "core",
+            Mode::Emit => "emit",
+            Mode::Run => "run",
+            Mode::Check => "check",
+        }
+    }
+
+    fn from_dir(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.dir() == name)
+    }
+
+    /// The case extensions this mode accepts.
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Mode::Nf | Mode::Limit | Mode::Conv => &["lc"],
+            Mode::Fail => &["lc", "core", "lull"],
+            Mode::Core => &["core"],
+            Mode::Emit => &["lc", "core"],
+            Mode::Run | Mode::Check => &["lull"],
+        }
+    }
+
+    /// The `lull` arguments before the case path (the first one is the
+    /// subcommand), for a case with extension `ext`.
+    fn subcommand(self, ext: &str) -> &'static [&'static str] {
+        match (self, ext) {
+            (Mode::Nf | Mode::Limit, _) | (Mode::Fail, "lc") => &["nf"],
+            (Mode::Fail, "core") | (Mode::Core, _) => &["run", "--core"],
+            (Mode::Fail, _) | (Mode::Check, _) => &["check"],
+            (Mode::Conv, _) => &["conv"],
+            (Mode::Emit, _) => &["emit", "--core"],
+            (Mode::Run, _) => &["run"],
+        }
+    }
+
+    /// The exit status a case of this mode must end with.
+    fn expected_exit(self) -> i32 {
+        match self {
+            Mode::Limit => 2,
+            Mode::Fail => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// One case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Case {
+    /// Relative to `tests/ui`, with `/` separators: `nf/foo.lc`.
+    path: String,
+    mode: Mode,
+    ext: String,
+}
+
+impl Case {
+    /// The path of a snapshot beside the case (`nf/foo.stdout`).
+    fn snapshot(&self, stream: &str) -> String {
+        let stem = self
+            .path
+            .strip_suffix(&format!(".{}", self.ext))
+            .unwrap_or(&self.path);
+        format!("{stem}.{stream}")
+    }
+}
+
+struct Discovery {
+    cases: Vec<Case>,
+    /// Layout problems, one line each.
+    problems: Vec<String>,
+}
+
+/// Lists the cases under `dir` (sorted by path) and what is wrong with its
+/// layout.
+fn discover(dir: &Path) -> Result<Discovery> {
+    let mut cases = Vec::new();
+    let mut problems = Vec::new();
+    for entry in sorted_entries(dir)? {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') || !entry.is_dir() {
+            continue; // README.md and friends.
+        }
+        let Some(mode) = Mode::from_dir(&name) else {
+            let known: Vec<_> = Mode::ALL.iter().map(|m| m.dir()).collect();
+            problems.push(format!(
+                "{name}/: unknown mode directory (known modes: {})",
+                known.join(", ")
+            ));
+            continue;
+        };
+        discover_mode(&entry, mode, &mut cases, &mut problems)?;
+    }
+    Ok(Discovery { cases, problems })
+}
+
+fn discover_mode(
+    dir: &Path,
+    mode: Mode,
+    cases: &mut Vec<Case>,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let mut snapshots = Vec::new();
+    let mut case_stems = BTreeSet::new();
+    for entry in sorted_entries(dir)? {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = format!("{}/{name}", mode.dir());
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.is_dir() {
+            problems.push(format!(
+                "{path}/: unexpected directory inside a mode directory"
+            ));
+            continue;
+        }
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            problems.push(format!("{path}: file without an extension"));
+            continue;
+        };
+        if ext == "stdout" || ext == "stderr" {
+            snapshots.push((stem.to_string(), path));
+        } else if stem.contains('.') {
+            // An auxiliary file, like conv/foo.b.lc.
+        } else if mode.extensions().contains(&ext) {
+            case_stems.insert(stem.to_string());
+            cases.push(Case {
+                path,
+                mode,
+                ext: ext.to_string(),
+            });
+        } else if CASE_EXTENSIONS.contains(&ext) {
+            problems.push(format!(
+                "{path}: mode {} takes no .{ext} cases (it takes {})",
+                mode.dir(),
+                dotted(mode.extensions())
+            ));
+        } else {
+            problems.push(format!(
+                "{path}: unknown extension .{ext} (cases are {}; snapshots .stdout, .stderr; \
+                 auxiliary files have a dot in their stem, like foo.b.lc)",
+                dotted(CASE_EXTENSIONS)
+            ));
+        }
+    }
+    for (stem, path) in snapshots {
+        if !case_stems.contains(&stem) {
+            problems.push(format!(
+                "{path}: snapshot without a case (delete it or restore its case)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn dotted(extensions: &[&str]) -> String {
+    extensions
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        paths.push(
+            entry
+                .with_context(|| format!("reading {}", dir.display()))?
+                .path(),
+        );
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// The directives of a case file.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Directives {
+    /// `ui-args:` arguments, inserted right after the subcommand.
+    args: Vec<String>,
+    /// `ui-exit:` the expected exit status.
+    exit: Option<i32>,
+    /// `ui-cmd:` the whole argument list, `{file}` standing for the case.
+    cmd: Option<Vec<String>>,
+}
+
+/// Reads the `ui-args:`, `ui-exit:` and `ui-cmd:` directives of a case.
+fn parse_directives(text: &str) -> std::result::Result<Directives, String> {
+    let mut directives = Directives::default();
+    for (number, line) in text.lines().enumerate() {
+        let number = number + 1;
+        for key in ["ui-args:", "ui-exit:", "ui-cmd:"] {
+            let Some(at) = line.find(key) else { continue };
+            let value = strip_comment_closer(&line[at + key.len()..]);
+            match key {
+                "ui-args:" => directives.args.extend(split_args(value)?),
+                "ui-exit:" => {
+                    let code = value.parse().map_err(|_| {
+                        format!("line {number}: ui-exit: {value:?} is not an exit status")
+                    })?;
+                    if directives.exit.replace(code).is_some() {
+                        return Err(format!("line {number}: a second ui-exit directive"));
+                    }
+                }
+                _ => {
+                    let args = split_args(value)?;
+                    if args.is_empty() {
+                        return Err(format!("line {number}: ui-cmd: without arguments"));
+                    }
+                    if directives.cmd.replace(args).is_some() {
+                        return Err(format!("line {number}: a second ui-cmd directive"));
+                    }
+                }
+            }
+        }
+    }
+    if directives.cmd.is_some() && !directives.args.is_empty() {
+        return Err("ui-cmd replaces the whole command: it cannot be combined with ui-args".into());
+    }
+    Ok(directives)
+}
+
+/// The value of a directive without the block-comment closer that may end
+/// its line (`-/` in the λ dialect, `-}` in Lull, `*/`).
+fn strip_comment_closer(value: &str) -> &str {
+    let value = value.trim();
+    ["-/", "-}", "*/"]
+        .iter()
+        .find_map(|closer| value.strip_suffix(closer))
+        .unwrap_or(value)
+        .trim()
+}
+
+/// Splits on whitespace; a double-quoted part (`"λx. x"`) may hold spaces,
+/// and `""` is an empty argument.
+fn split_args(text: &str) -> std::result::Result<Vec<String>, String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut in_arg = false;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                in_arg = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if in_arg {
+                    args.push(std::mem::take(&mut current));
+                    in_arg = false;
+                }
+            }
+            c => {
+                current.push(c);
+                in_arg = true;
+            }
+        }
+    }
+    if quoted {
+        return Err(format!("unclosed double quote in {text:?}"));
+    }
+    if in_arg {
+        args.push(current);
+    }
+    Ok(args)
+}
+
+/// The `lull` arguments for `case`.
+fn case_args(
+    config: &Config,
+    case: &Case,
+    directives: &Directives,
+) -> std::result::Result<Vec<String>, String> {
+    if let Some(cmd) = &directives.cmd {
+        return Ok(cmd
+            .iter()
+            .map(|a| a.replace("{file}", &case.path))
+            .collect());
+    }
+    let (subcommand, rest) = case
+        .mode
+        .subcommand(&case.ext)
+        .split_first()
+        .ok_or_else(|| "internal error: a mode without a subcommand".to_string())?;
+    let mut args = vec![subcommand.to_string()];
+    args.extend(directives.args.iter().cloned());
+    args.extend(rest.iter().map(|a| a.to_string()));
+    args.push(case.path.clone());
+    if case.mode == Mode::Conv {
+        let twin = format!(
+            "{}.b.lc",
+            case.path.strip_suffix(".lc").unwrap_or(&case.path)
+        );
+        if !config.dir.join(&twin).is_file() {
+            return Err(format!(
+                "conv case without its twin {twin} (or a ui-cmd directive)"
+            ));
+        }
+        args.push(twin);
+    }
+    Ok(args)
+}
+
+/// The outcome of one case.
+enum Verdict {
+    Passed,
+    Blessed,
+    /// The report to print: command, statuses, diffs.
+    Failed(String),
+}
+
+impl Verdict {
+    fn label(&self) -> &'static str {
+        match self {
+            Verdict::Passed => "ok",
+            Verdict::Blessed => "blessed",
+            Verdict::Failed(_) => "FAILED",
+        }
+    }
+}
+
+fn run_case(config: &Config, case: &Case) -> Verdict {
+    match try_run_case(config, case) {
+        Ok(verdict) => verdict,
+        Err(message) => Verdict::Failed(message),
+    }
+}
+
+fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, String> {
+    let source_path = config.dir.join(&case.path);
+    let source =
+        std::fs::read(&source_path).map_err(|e| format!("cannot read {}: {e}", case.path))?;
+    let directives = parse_directives(&String::from_utf8_lossy(&source))
+        .map_err(|e| format!("{}: {e}", case.path))?;
+    let args = case_args(config, case, &directives).map_err(|e| format!("{}: {e}", case.path))?;
+    let expected_exit = directives.exit.unwrap_or(case.mode.expected_exit());
+
+    let mut cmd = Command::new(&config.bin);
+    cmd.args(&args)
+        .current_dir(&config.dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("RUST_BACKTRACE");
+    let command_line = format!(
+        "cd tests/ui && NO_COLOR=1 {} {}",
+        shell_quote(&config.bin.to_string_lossy()),
+        args.iter()
+            .map(|a| shell_quote(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let captured = capture::run(&mut cmd, config.time_limit).map_err(|e| {
+        format!(
+            "command: {command_line}\ncannot run {}: {e}",
+            config.bin.display()
+        )
+    })?;
+
+    let exit_ok = captured.ending == Ending::Exited(expected_exit);
+    let mut report = format!("command: {command_line}\n");
+    if captured.ending == Ending::TimedOut {
+        report.push_str(&format!(
+            "timed out after {} s (killed)\n",
+            config.time_limit.as_secs_f64()
+        ));
+    } else if !exit_ok {
+        report.push_str(&format!(
+            "expected exit status {expected_exit}, got {}\n",
+            captured.ending
+        ));
+    }
+
+    let mut outputs_ok = true;
+    let mut blessed = false;
+    for (stream, actual) in [("stdout", &captured.stdout), ("stderr", &captured.stderr)] {
+        let snapshot = case.snapshot(stream);
+        let snapshot_path = config.dir.join(&snapshot);
+        let (expected, exists) = match std::fs::read(&snapshot_path) {
+            Ok(bytes) => (bytes, true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
+            Err(e) => return Err(format!("cannot read {snapshot}: {e}")),
+        };
+        if expected == *actual {
+            continue;
+        }
+        if config.bless && exit_ok {
+            bless(&snapshot_path, actual).map_err(|e| format!("cannot bless {snapshot}: {e}"))?;
+            blessed = true;
+            continue;
+        }
+        outputs_ok = false;
+        let missing = if exists {
+            ""
+        } else {
+            " (missing: empty expected)"
+        };
+        report.push_str(&format!("{stream} differs from {snapshot}{missing}:\n"));
+        report.push_str(&diff(&snapshot, &expected, actual));
+    }
+
+    if exit_ok && outputs_ok {
+        return Ok(if blessed {
+            Verdict::Blessed
+        } else {
+            Verdict::Passed
+        });
+    }
+    if config.bless && !exit_ok && captured.ending != Ending::TimedOut {
+        report.push_str("(not blessed: the exit status is wrong; if it is right, add `ui-exit: N` to the case)\n");
+    }
+    if exit_ok && !outputs_ok {
+        report.push_str("(run `cargo xtask ui --bless` to accept the new output)\n");
+    } else if !exit_ok {
+        // The output helps to see why the status is wrong.
+        for (stream, actual) in [("stdout", &captured.stdout), ("stderr", &captured.stderr)] {
+            if !actual.is_empty() && !report.contains(&format!("{stream} differs")) {
+                report.push_str(&format!(
+                    "{stream}:\n{}",
+                    truncate_lines(&String::from_utf8_lossy(actual))
+                ));
+            }
+        }
+    }
+    Ok(Verdict::Failed(report))
+}
+
+/// Writes a snapshot, or deletes it when the output is empty.
+fn bless(path: &Path, actual: &[u8]) -> std::io::Result<()> {
+    if actual.is_empty() {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    } else {
+        std::fs::write(path, actual)
+    }
+}
+
+/// At most this many lines of a diff or an output are printed.
+const MAX_REPORT_LINES: usize = 200;
+
+/// A unified diff of the expected and actual output.
+fn diff(snapshot: &str, expected: &[u8], actual: &[u8]) -> String {
+    let expected = String::from_utf8_lossy(expected);
+    let actual = String::from_utf8_lossy(actual);
+    let diff = TextDiff::configure()
+        .timeout(Duration::from_secs(5))
+        .diff_lines(expected.as_ref(), actual.as_ref());
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("expected ({snapshot})"), "actual")
+        .to_string();
+    truncate_lines(&text)
+}
+
+fn truncate_lines(text: &str) -> String {
+    let total = text.lines().count();
+    let mut out: String = text
+        .lines()
+        .take(MAX_REPORT_LINES)
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    if total > MAX_REPORT_LINES {
+        out.push_str(&format!("... ({} more lines)\n", total - MAX_REPORT_LINES));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn splits_arguments_with_quotes() {
+        assert_eq!(split_args("  --a  b ").unwrap(), ["--a", "b"]);
+        assert_eq!(
+            split_args(r#"conv -e "λx. x" "λy.y""#).unwrap(),
+            ["conv", "-e", "λx. x", "λy.y"]
+        );
+        assert_eq!(split_args(r#"a "" b"#).unwrap(), ["a", "", "b"]);
+        assert_eq!(split_args(r#"--name="a b""#).unwrap(), ["--name=a b"]);
+        assert!(split_args(r#"a "b"#).is_err());
+    }
+
+    #[test]
+    fn reads_directives_anywhere_in_comments() {
+        let text = "/- ui-args: --steps 10 -/\nλx. x\n-- ui-exit: 2\n{- ui-args: \"a b\" -}\n";
+        let d = parse_directives(text).unwrap();
+        assert_eq!(d.args, ["--steps", "10", "a b"]);
+        assert_eq!(d.exit, Some(2));
+        assert_eq!(d.cmd, None);
+        let d = parse_directives("/- ui-cmd: conv -e \"λx.x\" {file} -/").unwrap();
+        assert_eq!(d.cmd.unwrap(), ["conv", "-e", "λx.x", "{file}"]);
+        assert!(parse_directives("ui-exit: two").is_err());
+        assert!(parse_directives("ui-exit: 1\nui-exit: 2").is_err());
+        assert!(parse_directives("ui-cmd: nf\nui-args: --x").is_err());
+    }
+
+    /// A fake `lull`: prints its arguments on stdout, `warning` on stderr
+    /// when the case (its last argument) contains WARN, sleeps when it
+    /// contains SLEEP, and exits with the number after `EXIT=`.
+    const STUB: &str = r#"#!/bin/sh
+for last; do :; done
+echo "args: $*"
+if [ -f "$last" ]; then
+  grep -q WARN "$last" && echo warning >&2
+  grep -q SLEEP "$last" && sleep 30
+  code=$(sed -n 's/.*EXIT=\([0-9]*\).*/\1/p' "$last" | head -n 1)
+  exit "${code:-0}"
+fi
+exit 0
+"#;
+
+    struct Fixture {
+        _tmp: tempfile::TempDir,
+        config: Config,
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let tmp = tempfile::tempdir().unwrap();
+            let bin = tmp.path().join("fake-lull");
+            std::fs::write(&bin, STUB).unwrap();
+            std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+            wait_until_executable(&bin);
+            let dir = tmp.path().join("ui");
+            std::fs::create_dir(&dir).unwrap();
+            let config = Config {
+                dir,
+                bin,
+                bless: false,
+                filter: None,
+                time_limit: Duration::from_secs(20),
+                jobs: 2,
+            };
+            Fixture { _tmp: tmp, config }
+        }
+
+        fn write(&self, path: &str, text: &str) {
+            let path = self.config.dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn read(&self, path: &str) -> Option<String> {
+            std::fs::read_to_string(self.config.dir.join(path)).ok()
+        }
+
+        fn run(&self) -> Summary {
+            run_suite(&self.config).unwrap()
+        }
+    }
+
+    /// Runs the freshly written `bin` until exec stops failing with
+    /// ETXTBSY: a thread of another test that forks while our write handle
+    /// is open gives its child a copy of that handle until the child execs.
+    fn wait_until_executable(bin: &Path) {
+        for _ in 0..100 {
+            match Command::new(bin).output() {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                other => {
+                    other.unwrap();
+                    return;
+                }
+            }
+        }
+        panic!("{} stays busy", bin.display());
+    }
+
+    fn summary(passed: usize, failed: usize, blessed: usize) -> Summary {
+        Summary {
+            passed,
+            failed,
+            blessed,
+        }
+    }
+
+    #[test]
+    fn passes_when_outputs_and_status_match() {
+        let f = Fixture::new();
+        f.write("nf/id.lc", "λx. x\n");
+        f.write("nf/id.stdout", "args: nf nf/id.lc\n");
+        f.write("limit/big.lc", "EXIT=2\n");
+        f.write("limit/big.stdout", "args: nf limit/big.lc\n");
+        f.write("fail/bad.core", "EXIT=1 WARN\n");
+        f.write("fail/bad.stdout", "args: run --core fail/bad.core\n");
+        f.write("fail/bad.stderr", "warning\n");
+        f.write("conv/eq.lc", "x\n");
+        f.write("conv/eq.b.lc", "x\n");
+        f.write("conv/eq.stdout", "args: conv conv/eq.lc conv/eq.b.lc\n");
+        f.write("emit/e.core", "/- ui-args: --flat -/\n");
+        f.write("emit/e.stdout", "args: emit --flat --core emit/e.core\n");
+        f.write("check/c.lull", "-- ui-exit: 3\nEXIT=3\n");
+        f.write("check/c.stdout", "args: check check/c.lull\n");
+        f.write("run/r.lull", "{- ui-cmd: conv -e \"a b\" {file} -}\n");
+        f.write("run/r.stdout", "args: conv -e a b run/r.lull\n");
+        f.write("README.md", "not a case\n");
+        assert_eq!(f.run(), summary(7, 0, 0));
+    }
+
+    #[test]
+    fn fails_on_wrong_output_or_status() {
+        let f = Fixture::new();
+        f.write("nf/out.lc", "\n");
+        f.write("nf/out.stdout", "something else\n");
+        f.write("nf/status.lc", "EXIT=1\n");
+        f.write("nf/status.stdout", "args: nf nf/status.lc\n");
+        f.write("nf/stderr.lc", "WARN\n"); // Missing .stderr: expected empty.
+        f.write("nf/stderr.stdout", "args: nf nf/stderr.lc\n");
+        assert_eq!(f.run(), summary(0, 3, 0));
+    }
+
+    #[test]
+    fn bless_writes_and_deletes_snapshots() {
+        let mut f = Fixture::new();
+        f.write("nf/a.lc", "WARN\n");
+        f.write("nf/b.lc", "\n");
+        f.write("nf/b.stderr", "stale\n");
+        f.write("nf/c.lc", "EXIT=1\n");
+        f.config.bless = true;
+        assert_eq!(f.run(), summary(0, 1, 2));
+        assert_eq!(f.read("nf/a.stdout").as_deref(), Some("args: nf nf/a.lc\n"));
+        assert_eq!(f.read("nf/a.stderr").as_deref(), Some("warning\n"));
+        assert_eq!(f.read("nf/b.stderr"), None);
+        assert_eq!(
+            f.read("nf/c.stdout"),
+            None,
+            "a wrong exit status is not blessed"
+        );
+        f.config.bless = false;
+        f.config.filter = Some("nf/a".into());
+        assert_eq!(f.run(), summary(1, 0, 0));
+    }
+
+    #[test]
+    fn kills_cases_that_run_too_long() {
+        let mut f = Fixture::new();
+        f.write("nf/slow.lc", "SLEEP\n");
+        f.config.time_limit = Duration::from_millis(300);
+        assert_eq!(f.run(), summary(0, 1, 0));
+    }
+
+    #[test]
+    fn reports_layout_problems() {
+        let f = Fixture::new();
+        f.write("nf/ok.lc", "\n");
+        f.write("nf/ok.stdout", "args: nf nf/ok.lc\n");
+        f.write("nf/aux.b.lc", "\n"); // Auxiliary: not a case, no problem.
+        f.write("nf/notes.txt", "\n"); // Unknown extension.
+        f.write("nf/x.core", "\n"); // Not a case extension of nf.
+        f.write("nf/gone.stdout", "\n"); // Snapshot without a case.
+        f.write("bogus/a.lc", "\n"); // Unknown mode.
+        f.write("conv/lonely.lc", "\n"); // conv without twin.
+        assert_eq!(f.run(), summary(1, 5, 0));
+        let Discovery { cases, problems } = discover(&f.config.dir).unwrap();
+        let paths: Vec<_> = cases.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["conv/lonely.lc", "nf/ok.lc"]);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("bogus/: unknown mode"),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn the_repository_layout_is_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/ui");
+        let Discovery { problems, .. } = discover(&dir).unwrap();
+        assert!(problems.is_empty(), "problems in tests/ui: {problems:#?}");
+    }
+}
