@@ -102,6 +102,9 @@ pub struct RunArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Use the reference interpreter (the only engine so far).
+    #[arg(long)]
+    pub interp: bool,
 }
 
 /// `123`, `64K`, `256M`, `2G` (powers of 1024; a trailing `B`/`iB` is allowed).

@@ -46,7 +46,8 @@ pub fn lambda_program(src: &Source) -> Result<Program, Failure> {
 
 /// Parse and verify a Core module in the text form; its entry is `main`.
 pub fn core_module(src: &Source) -> Result<Module, Failure> {
-    let module = parse::parse_module(&src.text).map_err(|e| Failure::input(format!("{}:{e}", src.name)))?;
+    let module = parse::parse_module(&src.text)
+        .map_err(|e| Failure::input(format!("{}:{}:{}: {}", src.name, e.line, e.col, e.msg)))?;
     verified(&module, &src.name)?;
     Ok(module)
 }

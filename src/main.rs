@@ -19,7 +19,15 @@ use std::process::ExitCode;
 const DRIVER_STACK_BYTES: usize = 512 << 20;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    // A bad command line is bad input: exit 1 (clap's default, 2, is the
+    // status of a resource limit). `--help` and `--version` exit 0.
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+    };
     let worker = std::thread::Builder::new()
         .name("lull".into())
         .stack_size(DRIVER_STACK_BYTES)

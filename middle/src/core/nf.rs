@@ -4,7 +4,9 @@
 //! A normal form is a tree of λs, rigid applications, constructors and
 //! literals. Binders are numbered (`u32` ids, unique in the term); printing
 //! renames them in the order they are printed, left to right: `a` to `z`,
-//! then `v26`, `v27`, ... (LANGUAGE.md section 2).
+//! then `v26`, `v27`, ... (LANGUAGE.md section 2), skipping any name that
+//! a free (rigid) variable of the term has, so that `λ x. free "a"` prints
+//! `λ b. a`, not the identity.
 //!
 //! # Printed form
 //!
@@ -34,7 +36,7 @@
 //! `core/mod.rs`. Printing keeps pending closing parentheses as one counter
 //! per run, so a right-nested spine prints in constant stack space.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
 
@@ -95,24 +97,27 @@ impl Nf {
     /// constructor and literal counts one; an application of `f` to `n`
     /// arguments counts 1 + its head + its arguments). Iterative.
     pub fn size(&self) -> u64 {
-        let mut n = 0u64;
-        let mut stack = vec![self];
-        while let Some(t) = stack.pop() {
-            n += 1;
-            match t {
-                Nf::Lam(ids, body) => {
-                    n += ids.len().saturating_sub(1) as u64;
-                    stack.push(body);
-                }
-                Nf::App(h, args) => {
-                    stack.push(h);
-                    stack.extend(args.iter());
-                }
-                Nf::Con(_, args) => stack.extend(args.iter()),
-                Nf::Bound(_) | Nf::Free(_) | Nf::Int(_) | Nf::Float(_) => {}
-            }
-        }
-        n
+        self.nodes()
+            .map(|t| match t {
+                Nf::Lam(ids, _) => ids.len().max(1) as u64,
+                _ => 1,
+            })
+            .sum()
+    }
+
+    /// Every node of the term, in no particular order, without recursion.
+    pub fn nodes(&self) -> Nodes<'_> {
+        Nodes { stack: vec![self] }
+    }
+
+    /// The names of the free (rigid) variables in the term.
+    pub fn free_names(&self) -> HashSet<&str> {
+        self.nodes()
+            .filter_map(|t| match t {
+                Nf::Free(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Print into any [`io::Write`], buffered internally (64 KiB chunks), so
@@ -235,6 +240,29 @@ impl Nf {
 }
 
 /// Collect the binders of a run of λs; return the body.
+/// The iterator of [`Nf::nodes`].
+pub struct Nodes<'a> {
+    stack: Vec<&'a Nf>,
+}
+
+impl<'a> Iterator for Nodes<'a> {
+    type Item = &'a Nf;
+
+    fn next(&mut self) -> Option<&'a Nf> {
+        let t = self.stack.pop()?;
+        match t {
+            Nf::Lam(_, body) => self.stack.push(body),
+            Nf::App(h, args) => {
+                self.stack.push(h);
+                self.stack.extend(args.iter());
+            }
+            Nf::Con(_, args) => self.stack.extend(args.iter()),
+            Nf::Bound(_) | Nf::Free(_) | Nf::Int(_) | Nf::Float(_) => {}
+        }
+        Some(t)
+    }
+}
+
 fn lam_run<'a>(mut t: &'a Nf, ids: &mut Vec<u32>) -> &'a Nf {
     while let Nf::Lam(xs, body) = t {
         ids.extend_from_slice(xs);
@@ -348,6 +376,7 @@ fn print<S: Sink + ?Sized>(root: &Nf, out: &mut S) -> fmt::Result {
     let mut dense: Vec<u32> = Vec::new(); // u32::MAX = unbound
     let mut sparse: HashMap<u32, u32> = HashMap::new();
     let mut next_name = 0u32;
+    let free = root.free_names();
     let mut stack = vec![Task::Node(root, Ctx::Top)];
     let mut scratch = String::new();
     let mut ids = Vec::new();
@@ -398,6 +427,10 @@ fn print<S: Sink + ?Sized>(root: &Nf, out: &mut S) -> fmt::Result {
                 scratch.push('λ');
                 let mut saved = Vec::with_capacity(ids.len());
                 for &id in &ids {
+                    // A binder never takes the name of a free variable.
+                    while !free.is_empty() && free.contains(binder_name(next_name).as_str()) {
+                        next_name = next_name.wrapping_add(1);
+                    }
                     let name = next_name;
                     next_name = next_name.wrapping_add(1);
                     let old = if id < DENSE {
@@ -702,5 +735,11 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
+    }
+
+    #[test]
+    fn binders_avoid_free_names() {
+        let t = Nf::Lam(vec![7], Box::new(Nf::App(Box::new(Nf::Free("a".into())), vec![Nf::Bound(7)])));
+        assert_eq!(t.to_string(), "λ b. a b");
     }
 }

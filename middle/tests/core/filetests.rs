@@ -15,6 +15,12 @@
 //!   line (so cascades are noticed).
 //! * `test parse-error`: parsing fails; the expected line is the error,
 //!   `LINE:COL: error: MESSAGE`, exactly.
+//! * `test run`: the module parses and verifies; its `def main` is
+//!   normalised by the reference interpreter (under [`run_limits`]) and the
+//!   expected output is the printed normal form, or `error: MESSAGE` when
+//!   the run fails (a run-time error, `<<loop>>`, a limit). `putchar`
+//!   writes to the test process's own standard output and `getchar` reads
+//!   its standard input, so run tests should not depend on input.
 //!
 //! `BLESS=1 cargo test -p lull-middle --test core filetests` rewrites the
 //! expected blocks from the actual output (for `verify`, with the full
@@ -23,6 +29,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
+use lull_middle::core::interp::{normalise, Limits};
 use lull_middle::core::{parse::parse_module, print::print_module, verify::verify_module};
 
 const MARKER: &str = "; expected:";
@@ -72,6 +81,13 @@ fn split(text: &str) -> Result<FileTest, String> {
         .map(|l| l.strip_prefix("; ").or_else(|| l.strip_prefix(';')).unwrap_or(l).to_string())
         .collect();
     Ok(FileTest { kind, input, head, expected })
+}
+
+/// The limits of a `test run`: generous for every test, small enough that
+/// a run that does not terminate fails quickly and deterministically (by
+/// steps, long before the memory limit or the timeout).
+fn run_limits() -> Limits {
+    Limits { max_steps: Some(1_000_000), max_memory: Some(256 << 20), timeout: Some(Duration::from_secs(30)) }
 }
 
 fn diff(expected: &str, actual: &str) -> String {
@@ -127,6 +143,19 @@ fn run(t: &FileTest) -> Result<Vec<String>, (String, Option<Vec<String>>)> {
             Ok(_) => Err(("parsed without error".to_string(), None)),
             Err(e) => compare(&t.expected, vec![e.to_string()]),
         },
+        "run" => {
+            let m = parse_module(&t.input).map_err(|e| (format!("parse error: {e}"), None))?;
+            if let Err(errs) = verify_module(&m) {
+                let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                return Err((format!("does not verify:\n{}", msgs.join("\n")), None));
+            }
+            let main = m.find_def("main").ok_or_else(|| ("the module has no `def main`".to_string(), None))?;
+            let out = match normalise(&m, main, &run_limits()) {
+                Ok((nf, _stats)) => nf.to_string(),
+                Err(e) => format!("error: {e}"),
+            };
+            compare(&t.expected, out.lines().map(str::to_string).collect())
+        }
         other => Err((format!("unknown test kind `{other}`"), None)),
     }
 }
