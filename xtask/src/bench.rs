@@ -128,6 +128,9 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
             }
         }
     }
+    if !options.quick {
+        check_bench(project, &bin, &mut rows, &mut failures)?;
+    }
     print_table(&rows);
     if failures.is_empty() {
         Ok(())
@@ -138,6 +141,69 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
             failures.join("\n  ")
         )))
     }
+}
+
+/// Lines of the generated program that `lull check` is timed on.
+const CHECK_LINES: usize = 10_000;
+
+/// The front end's benchmark: `lull check` on a generated
+/// [`CHECK_LINES`]-line program (see `gen_lull.rs`), against
+/// `ghc -fno-code` on the same text when GHC is installed (it is the peer,
+/// never needed: the row says `-` without it).
+fn check_bench(
+    project: &Project,
+    bin: &Path,
+    rows: &mut Vec<[String; 5]>,
+    failures: &mut Vec<String>,
+) -> Result<()> {
+    let dir = project.target_dir.join("bench");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::new(format!("bench: cannot create {}: {e}", dir.display())))?;
+    let text = crate::gen_lull::program(CHECK_LINES);
+    let lull_file = dir.join("check10k.lull");
+    let hs_file = dir.join("check10k.hs");
+    for file in [&lull_file, &hs_file] {
+        std::fs::write(file, &text)
+            .map_err(|e| Error::new(format!("bench: cannot write {}: {e}", file.display())))?;
+    }
+    let name = "check10k";
+    let mut runs: Vec<(&str, Command)> = Vec::new();
+    if Command::new("ghc").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success()) {
+        let mut ghc = Command::new("ghc");
+        ghc.arg("-fno-code").arg("-outputdir").arg(dir.join("ghc-out")).arg(&hs_file);
+        runs.push(("ghc -fno-code", ghc));
+    }
+    let mut lull = Command::new(bin);
+    lull.arg("check").arg(&lull_file);
+    runs.push(("lull check", lull));
+    let peer_present = runs.len() > 1;
+    let mut reference = None;
+    for (engine, mut cmd) in runs {
+        step(format!("bench: {name} ({engine}): {}", command_line(&cmd)));
+        match measure(&mut cmd) {
+            Ok((m, _)) => {
+                let ratio = match reference {
+                    Some(r) if r > 0.0 => format!("{:.2}", m.seconds / r),
+                    _ => "-".to_string(),
+                };
+                if peer_present && reference.is_none() {
+                    reference = Some(m.seconds);
+                }
+                rows.push([
+                    name.to_string(),
+                    engine.to_string(),
+                    format!("{:.3}", m.seconds),
+                    format!("{:.1}", m.peak_mb),
+                    ratio,
+                ]);
+            }
+            Err(e) => {
+                rows.push([name.to_string(), engine.to_string(), "failed".into(), "-".into(), "-".into()]);
+                failures.push(format!("{name} ({engine}): {e}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The repository's copy of a benchmark input, or the shared one.

@@ -8,6 +8,7 @@
 mod bench;
 mod capture;
 mod error;
+mod gen_lull;
 mod project;
 mod rt;
 mod setup;

@@ -215,7 +215,8 @@ impl Mode {
         match (self, ext) {
             (Mode::Nf | Mode::Limit, _) | (Mode::Fail, "lc") => &["nf"],
             (Mode::Fail, "core") | (Mode::Core, _) => &["run", "--core"],
-            (Mode::Fail, _) | (Mode::Check, _) => &["check"],
+            (Mode::Fail, _) => &["check"],
+            (Mode::Check, _) => &["emit", "--types"],
             (Mode::Conv, _) => &["conv"],
             (Mode::Emit, _) => &["emit", "--core"],
             (Mode::Run, _) => &["run"],
@@ -790,7 +791,7 @@ exit 0
         f.write("emit/e.core", "/- ui-args: --flat -/\n");
         f.write("emit/e.stdout", "args: emit --flat --core emit/e.core\n");
         f.write("check/c.lull", "-- ui-exit: 3\nEXIT=3\n");
-        f.write("check/c.stdout", "args: check check/c.lull\n");
+        f.write("check/c.stdout", "args: emit --types check/c.lull\n");
         f.write("run/r.lull", "{- ui-cmd: conv -e \"a b\" {file} -}\n");
         f.write("run/r.stdout", "args: conv -e a b run/r.lull\n");
         f.write("README.md", "not a case\n");
