@@ -21,6 +21,8 @@ pub enum Command {
     Emit(EmitArgs),
     /// Run a program and print its value.
     Run(RunArgs),
+    /// Check a Lull program (names and types); silent when it is well-typed.
+    Check(CheckArgs),
 }
 
 /// A λ program: a file, or a term given with `-e`.
@@ -86,8 +88,12 @@ pub struct ConvArgs {
 #[derive(Args, Debug)]
 pub struct EmitArgs {
     /// Print Core IR in its text form.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "types")]
     pub core: bool,
+    /// Print the type of each top-level binding of a Lull program
+    /// (`name :: type`, in source order).
+    #[arg(long, conflicts_with = "core")]
+    pub types: bool,
     #[command(flatten)]
     pub input: TermInput,
 }
@@ -105,6 +111,13 @@ pub struct RunArgs {
     /// Use the reference interpreter (the only engine so far).
     #[arg(long)]
     pub interp: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// A Lull program (`*.lull`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// `123`, `64K`, `256M`, `2G` (powers of 1024; a trailing `B`/`iB` is allowed).

@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::args::{Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
+use crate::args::{CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
 use crate::input::{self, Program, Source};
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
 use lull_middle::core::nf::Nf;
@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Conv(a) => conv(a),
         Command::Emit(a) => emit(a),
         Command::Run(a) => run_core(a),
+        Command::Check(a) => check(a),
     };
     let status = match result {
         Ok(()) => 0,
@@ -112,6 +113,9 @@ fn conv(a: ConvArgs) -> Result<(), Failure> {
 
 fn emit(a: EmitArgs) -> Result<(), Failure> {
     let src = term_source(&a.input)?;
+    if a.types {
+        return emit_types(&src);
+    }
     let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
     let module = if is_core { input::core_module(&src)? } else { input::lambda_program(&src)?.module };
     print!("{}", print::print_module(&module));
@@ -125,4 +129,21 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
     let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
     report_stats(&a.limits, &stats);
     print_nf(&nf)
+}
+
+/// `lull check FILE`: silent when the program is well-typed.
+fn check(a: CheckArgs) -> Result<(), Failure> {
+    input::lull_program(&Source::file(&a.file)?).map(|_| ())
+}
+
+/// `lull emit --types FILE`: `name :: type` per top-level binding.
+fn emit_types(src: &Source) -> Result<(), Failure> {
+    let checked = input::lull_program(src)?;
+    let mut out = String::new();
+    for (name, ty) in checked.top_level_types() {
+        let shown = if name.starts_with(|c: char| c.is_alphanumeric() || c == '_') { name } else { format!("({name})") };
+        out.push_str(&format!("{shown} :: {ty}\n"));
+    }
+    print!("{out}");
+    Ok(())
 }

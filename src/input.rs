@@ -1,7 +1,7 @@
 //! Reading programs: files or `-e` terms, front ends, and Core text.
 
 use crate::commands::Failure;
-use lull_frontend::{diagnostic, lambda};
+use lull_frontend::{diagnostic, lambda, lull};
 use lull_middle::core::ir::{GlobalId, Module};
 use lull_middle::core::{parse, verify};
 use std::path::Path;
@@ -42,6 +42,11 @@ pub fn lambda_program(src: &Source) -> Result<Program, Failure> {
         .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
     verified(&compiled.module, &src.name)?;
     Ok(Program { module: compiled.module, entry: compiled.entry })
+}
+
+/// Check a Lull program: parsing, names and types.
+pub fn lull_program(src: &Source) -> Result<lull::Checked, Failure> {
+    lull::check(&src.text).map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))
 }
 
 /// Parse and verify a Core module in the text form; its entry is `main`.

@@ -4,6 +4,8 @@
 //!   definitions, LANGUAGE.md section 2): [`lambda::parse`],
 //!   [`lambda::lower()`] and [`lambda::compile`], which gives a Core
 //!   module and its entry definition, ready for the reference interpreter.
+//! * [`lull`]: the syntax of the Lull language (LANGUAGE.md section 1):
+//!   lexer, layout, parser ([`lull::parse_module`]) and fixity resolution.
 //! * [`diagnostic`]: the errors every front end reports, with spans, and
 //!   [`diagnostic::render`] to show them with the source underlined
 //!   (no colour, stable text for snapshot tests).
@@ -25,5 +27,6 @@
 
 pub mod diagnostic;
 pub mod lambda;
+pub mod lull;
 pub mod span;
 pub mod suggest;
