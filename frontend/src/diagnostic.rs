@@ -165,3 +165,43 @@ fn clamp(span: Span, source: &str) -> (usize, usize) {
     let end = fix(span.end).max(start);
     (start, end)
 }
+
+/// Quotes invalid characters for a message: printable ones in backticks,
+/// invisible ones (controls, spaces, zero-width and direction marks) as
+/// `U+XXXX` so that the message stays on one visible line; long runs are
+/// shortened. Shared by the lexers of both front ends.
+pub fn quote_chars(text: &str) -> String {
+    const MAX_SHOWN: usize = 16;
+    let visible = |c: char| {
+        !c.is_control()
+            && !c.is_whitespace()
+            && c != '`'
+            && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+    };
+    let mut out = String::new();
+    let mut printable = String::new();
+    let push_word = |out: &mut String, w: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    };
+    for c in text.chars().take(MAX_SHOWN) {
+        if visible(c) {
+            printable.push(c);
+        } else {
+            if !printable.is_empty() {
+                push_word(&mut out, &format!("`{printable}`"));
+                printable.clear();
+            }
+            push_word(&mut out, &format!("U+{:04X}", c as u32));
+        }
+    }
+    if !printable.is_empty() {
+        push_word(&mut out, &format!("`{printable}`"));
+    }
+    if text.chars().count() > MAX_SHOWN {
+        out.push_str(" ...");
+    }
+    out
+}

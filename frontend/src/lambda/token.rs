@@ -141,9 +141,9 @@ pub fn lex(source: &str) -> Result<Vec<Spanned<'_>>, Vec<Diagnostic>> {
 fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     let text = run.text(source);
     let (message, label) = if text.chars().count() == 1 {
-        (format!("invalid character {}", show_char_run(text)), "not part of any token")
+        (format!("invalid character {}", crate::diagnostic::quote_chars(text)), "not part of any token")
     } else {
-        (format!("invalid characters {}", show_char_run(text)), "not part of any token")
+        (format!("invalid characters {}", crate::diagnostic::quote_chars(text)), "not part of any token")
     };
     let d = Diagnostic::error(message, run, label).with_help(
         "the λ dialect has only identifiers, `λ` (or `\\`), `.`, `(`, `)`, `=`, `;` and comments `/- ... -/`",
@@ -155,40 +155,7 @@ fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     }
 }
 
-/// Quotes invalid characters for a message: printable ones in backticks,
-/// control and other invisible ones as `U+XXXX` (so that the message stays
-/// on one line), long runs shortened.
-fn show_char_run(text: &str) -> String {
-    const MAX_SHOWN: usize = 16;
-    let visible = |c: char| !c.is_control() && !c.is_whitespace() && c != '`' && c != '\u{feff}';
-    let mut out = String::new();
-    let mut printable = String::new();
-    for c in text.chars().take(MAX_SHOWN) {
-        if visible(c) {
-            printable.push(c);
-        } else {
-            if !printable.is_empty() {
-                push_word(&mut out, &format!("`{printable}`"));
-                printable.clear();
-            }
-            push_word(&mut out, &format!("U+{:04X}", c as u32));
-        }
-    }
-    if !printable.is_empty() {
-        push_word(&mut out, &format!("`{printable}`"));
-    }
-    if text.chars().count() > MAX_SHOWN {
-        out.push_str(" ...");
-    }
-    out
-}
 
-fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
-        out.push(' ');
-    }
-    out.push_str(word);
-}
 
 impl Tok<'_> {
     /// How the parser's error messages name this kind of token.

@@ -360,3 +360,79 @@ pub enum Type {
     /// `(t)`
     Paren(Box<Type>, Span),
 }
+
+// Spans of nodes: one definition, shared by the parser, the depth check,
+// fixity resolution and the type checker.
+
+/// The span of an expression.
+pub fn expr_span(e: &Expr) -> Span {
+    match e {
+        Expr::Var(n) | Expr::Con(n) => n.span,
+        Expr::Lit(_, s)
+        | Expr::App(_, _, s)
+        | Expr::OpSeq(_, s)
+        | Expr::BinOp(_, _, _, s)
+        | Expr::Neg(_, s)
+        | Expr::LeftSection(_, _, s)
+        | Expr::RightSection(_, _, s)
+        | Expr::Lam(_, _, s)
+        | Expr::Let(_, _, s)
+        | Expr::If(_, _, _, s)
+        | Expr::Case(_, _, s)
+        | Expr::Do(_, s)
+        | Expr::Tuple(_, s)
+        | Expr::Unit(s)
+        | Expr::List(_, s)
+        | Expr::Comprehension(_, _, s)
+        | Expr::Ann(_, _, s)
+        | Expr::Paren(_, s) => *s,
+        Expr::Range { span, .. } => *span,
+    }
+}
+
+/// The span of a pattern.
+pub fn pat_span(p: &Pat) -> Span {
+    match p {
+        Pat::Var(n) => n.span,
+        Pat::Wild(s)
+        | Pat::Lit(_, s)
+        | Pat::NegLit(_, s)
+        | Pat::Con(_, _, s)
+        | Pat::OpSeq(_, s)
+        | Pat::Tuple(_, s)
+        | Pat::Unit(s)
+        | Pat::List(_, s)
+        | Pat::As(_, _, s)
+        | Pat::Lazy(_, s)
+        | Pat::Bang(_, s)
+        | Pat::Paren(_, s)
+        | Pat::Sig(_, _, s) => *s,
+    }
+}
+
+/// The span of a type.
+pub fn type_span(t: &Type) -> Span {
+    match t {
+        Type::Var(n) | Type::Con(n) => n.span,
+        Type::App(_, _, s)
+        | Type::Fun(_, _, s)
+        | Type::List(_, s)
+        | Type::Tuple(_, s)
+        | Type::Unit(s)
+        | Type::Paren(_, s) => *s,
+    }
+}
+
+/// The span of a declaration.
+pub fn decl_span(d: &Decl) -> Span {
+    match d {
+        Decl::Data(x) => x.span,
+        Decl::Newtype(x) => x.span,
+        Decl::TypeSyn(x) => x.span,
+        Decl::Sig(x) => x.span,
+        Decl::Fixity(x) => x.span,
+        Decl::FunClause(x) => x.span,
+        Decl::PatBind(x) => x.span,
+        Decl::Unsupported { span, .. } => *span,
+    }
+}

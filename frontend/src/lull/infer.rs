@@ -57,6 +57,7 @@
 //! sortBy (flip compare)` used on strings gets `[Char] -> [Char]` as in
 //! GHC.
 
+use crate::lull::ast::{decl_span, expr_span, type_span};
 use std::collections::HashMap;
 
 use super::ast::*;
@@ -1156,31 +1157,6 @@ fn too_big_tuple(n: usize, span: Span) -> Diagnostic {
         .with_note(format!("Lull's tuples have at most {} components", TyCon::MAX_TUPLE))
 }
 
-/// The span of an expression.
-pub fn expr_span(e: &Expr) -> Span {
-    match e {
-        Expr::Var(n) | Expr::Con(n) => n.span,
-        Expr::Lit(_, s)
-        | Expr::App(_, _, s)
-        | Expr::OpSeq(_, s)
-        | Expr::BinOp(_, _, _, s)
-        | Expr::Neg(_, s)
-        | Expr::LeftSection(_, _, s)
-        | Expr::RightSection(_, _, s)
-        | Expr::Lam(_, _, s)
-        | Expr::Let(_, _, s)
-        | Expr::If(_, _, _, s)
-        | Expr::Case(_, _, s)
-        | Expr::Do(_, s)
-        | Expr::Tuple(_, s)
-        | Expr::Unit(s)
-        | Expr::List(_, s)
-        | Expr::Range { span: s, .. }
-        | Expr::Comprehension(_, _, s)
-        | Expr::Ann(_, _, s)
-        | Expr::Paren(_, s) => *s,
-    }
-}
 
 fn rhs_body_span(rhs: &Rhs) -> Span {
     match &rhs.body {
@@ -1189,24 +1165,4 @@ fn rhs_body_span(rhs: &Rhs) -> Span {
     }
 }
 
-/// The span of a written type.
-pub fn type_span(t: &Type) -> Span {
-    match t {
-        Type::Var(n) | Type::Con(n) => n.span,
-        Type::App(_, _, s) | Type::Fun(_, _, s) | Type::List(_, s) | Type::Tuple(_, s) | Type::Unit(s) | Type::Paren(_, s) => *s,
-    }
-}
 
-/// The span of a declaration.
-pub fn decl_span(d: &Decl) -> Span {
-    match d {
-        Decl::Data(x) => x.span,
-        Decl::Newtype(x) => x.span,
-        Decl::TypeSyn(x) => x.span,
-        Decl::Sig(x) => x.span,
-        Decl::Fixity(x) => x.span,
-        Decl::FunClause(x) => x.span,
-        Decl::PatBind(x) => x.span,
-        Decl::Unsupported { span, .. } => *span,
-    }
-}

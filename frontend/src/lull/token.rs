@@ -759,7 +759,7 @@ fn integer<'s>(digits: &str, radix: u32, span: Span, errors: &mut Vec<Diagnostic
 fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     let text = run.text(source);
     let what = if text.chars().count() == 1 { "character" } else { "characters" };
-    let d = Diagnostic::error(format!("invalid {what} {}", show_char_run(text)), run, "not part of any token");
+    let d = Diagnostic::error(format!("invalid {what} {}", crate::diagnostic::quote_chars(text)), run, "not part of any token");
     if text.contains("-}") {
         d.with_note("`-}` closes a comment, but no comment is open here")
     } else {
@@ -767,43 +767,6 @@ fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     }
 }
 
-/// Quotes invalid characters for a message: printable ones in backticks,
-/// invisible ones as `U+XXXX`, long runs shortened.
-fn show_char_run(text: &str) -> String {
-    const MAX_SHOWN: usize = 16;
-    let visible = |c: char| {
-        !c.is_control()
-            && !c.is_whitespace()
-            && c != '`'
-            && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
-    };
-    let mut out = String::new();
-    let mut printable = String::new();
-    let push_word = |out: &mut String, w: &str| {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    };
-    for c in text.chars().take(MAX_SHOWN) {
-        if visible(c) {
-            printable.push(c);
-        } else {
-            if !printable.is_empty() {
-                push_word(&mut out, &format!("`{printable}`"));
-                printable.clear();
-            }
-            push_word(&mut out, &format!("U+{:04X}", c as u32));
-        }
-    }
-    if !printable.is_empty() {
-        push_word(&mut out, &format!("`{printable}`"));
-    }
-    if text.chars().count() > MAX_SHOWN {
-        out.push_str(" ...");
-    }
-    out
-}
 
 impl Tok<'_> {
     /// How messages name this token: its text in backticks for fixed

@@ -9,35 +9,11 @@ use std::time::{Duration, Instant};
 use lull_frontend::diagnostic::{render, Diagnostic, MAX_REPORTED};
 use lull_frontend::lambda::{compile, parse};
 
+use super::support::Rng;
+
 /// Inputs per run.
 const RUNS: usize = 100_000;
 const SEED: u64 = 0x1u64 << 63 | 0x4c55_4c4c; // "LULL"
-
-/// SplitMix64: small, fast, and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 const NAMES: &[&str] = &["x", "y", "z", "f", "g", "n", "m", "a1", "x'", "_k", "Succ", "v26"];
 

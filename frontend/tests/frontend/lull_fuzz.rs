@@ -12,35 +12,11 @@ use lull_frontend::lull::fixity::{resolve, Fixities};
 use lull_frontend::lull::{parse_module, MAX_NESTING};
 
 use super::lull_parse::has_op_seq;
+use super::support::Rng;
 
 /// Inputs per run.
 const RUNS: usize = 100_000;
 const SEED: u64 = 0x4c55_4c4c_5041_5253; // "LULLPARS"
-
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 /// Runs `f` on a thread with a 2 MB stack.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
