@@ -4,6 +4,8 @@
 
 #[path = "core/alpha.rs"]
 mod alpha;
+#[path = "core/closure_conv.rs"]
+mod closure_conv;
 #[path = "core/deep.rs"]
 mod deep;
 #[path = "core/filetests.rs"]

@@ -21,6 +21,9 @@
 //!   the run fails (a run-time error, `<<loop>>`, a limit). `putchar`
 //!   writes to the test process's own standard output and `getchar` reads
 //!   its standard input, so run tests should not depend on input.
+//! * `test closure_conv`: the module parses and verifies; it is closure
+//!   converted, the Flat module must pass the Flat verifier, and the
+//!   expected output is its Flat printout (see `closure_conv.rs`).
 //!
 //! `BLESS=1 cargo test -p lull-middle --test core filetests` rewrites the
 //! expected blocks from the actual output (for `verify`, with the full
@@ -156,6 +159,7 @@ fn run(t: &FileTest) -> Result<Vec<String>, (String, Option<Vec<String>>)> {
             };
             compare(&t.expected, out.lines().map(str::to_string).collect())
         }
+        "closure_conv" => crate::closure_conv::filetest(&t.input).and_then(|actual| compare(&t.expected, actual)),
         other => Err((format!("unknown test kind `{other}`"), None)),
     }
 }
