@@ -86,13 +86,17 @@ pub struct ConvArgs {
 }
 
 #[derive(Args, Debug)]
+#[group(id = "stage", required = true, multiple = false)]
 pub struct EmitArgs {
     /// Print Core IR in its text form.
-    #[arg(long, required_unless_present = "types")]
+    #[arg(long, group = "stage")]
     pub core: bool,
+    /// Print Flat IR: the program after closure conversion.
+    #[arg(long, group = "stage")]
+    pub flat: bool,
     /// Print the type of each top-level binding of a Lull program
     /// (`name :: type`, in source order).
-    #[arg(long, conflicts_with = "core")]
+    #[arg(long, group = "stage")]
     pub types: bool,
     #[command(flatten)]
     pub input: TermInput,

@@ -4,7 +4,9 @@ use crate::args::{CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs
 use crate::input::{self, Program, Source};
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
 use lull_middle::core::nf::Nf;
+use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::print;
+use lull_middle::flat;
 use std::io::Write;
 use std::path::Path;
 
@@ -118,7 +120,12 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
     }
     let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
     let module = if is_core { input::core_module(&src)? } else { input::lambda_program(&src)?.module };
-    print!("{}", print::print_module(&module));
+    if a.flat {
+        let flat = closure_convert(&module).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
+        print!("{}", flat::print::print_module(&flat));
+    } else {
+        print!("{}", print::print_module(&module));
+    }
     Ok(())
 }
 
