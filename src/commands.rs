@@ -2,9 +2,9 @@
 
 use crate::args::{CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
 use crate::input::{self, Program, Source};
+use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
 use lull_middle::core::nf::Nf;
-use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::print;
 use lull_middle::flat;
 use std::io::Write;
@@ -148,7 +148,8 @@ fn emit_types(src: &Source) -> Result<(), Failure> {
     let checked = input::lull_program(src)?;
     let mut out = String::new();
     for (name, ty) in checked.top_level_types() {
-        let shown = if name.starts_with(|c: char| c.is_alphanumeric() || c == '_') { name } else { format!("({name})") };
+        let shown =
+            if name.starts_with(|c: char| c.is_alphanumeric() || c == '_') { name } else { format!("({name})") };
         out.push_str(&format!("{shown} :: {ty}\n"));
     }
     print!("{out}");

@@ -7,10 +7,10 @@ mod frontend {
     pub mod diagnostics;
     pub mod fuzz;
     pub mod lower;
-    pub mod lull_types;
     pub mod lull_fuzz;
     pub mod lull_layout;
     pub mod lull_parse;
+    pub mod lull_types;
     pub mod parse;
     pub mod support;
 }

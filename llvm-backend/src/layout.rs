@@ -64,16 +64,8 @@ pub enum Tag {
 
 impl Tag {
     /// All tags, in value order.
-    pub const ALL: [Tag; TAG_COUNT as usize] = [
-        Tag::Forward,
-        Tag::Ref,
-        Tag::Fun,
-        Tag::Pap,
-        Tag::Rigid,
-        Tag::Thunk,
-        Tag::Blackhole,
-        Tag::Con,
-    ];
+    pub const ALL: [Tag; TAG_COUNT as usize] =
+        [Tag::Forward, Tag::Ref, Tag::Fun, Tag::Pap, Tag::Rigid, Tag::Thunk, Tag::Blackhole, Tag::Con];
 
     /// The tag's value in the info prefix.
     pub const fn value(self) -> u32 {
@@ -117,7 +109,7 @@ impl InfoPrefix {
 
 // The prefix must stay a whole number of entry alignments, and its fields
 // must tile it in order.
-const _: () = assert!(INFO_SIZE % ENTRY_ALIGN == 0);
+const _: () = assert!(INFO_SIZE.is_multiple_of(ENTRY_ALIGN));
 const _: () = assert!(INFO_OFFSET_NPTRS == INFO_OFFSET_CON_OR_ARITY + 4);
 const _: () = assert!(INFO_OFFSET_SIZE == INFO_OFFSET_NPTRS + 4);
 const _: () = assert!(INFO_OFFSET_TAG == INFO_OFFSET_SIZE + 4);

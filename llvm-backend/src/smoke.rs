@@ -15,9 +15,7 @@
 
 use inkwell::context::Context;
 use inkwell::module::Module;
-use inkwell::targets::{
-    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
-};
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::values::{AsValueRef, FunctionValue};
 use inkwell::OptimizationLevel;
 
@@ -32,17 +30,9 @@ pub const TARGET_TRIPLE: &str = "x86_64-unknown-linux-gnu";
 
 /// Attaches `info` to `function` as LLVM prefix data (16 bytes right before
 /// the entry) and aligns the function so that the entry is 16-aligned.
-pub fn set_info_prefix<'ctx>(
-    context: &'ctx Context,
-    function: FunctionValue<'ctx>,
-    info: InfoPrefix,
-) {
+pub fn set_info_prefix<'ctx>(context: &'ctx Context, function: FunctionValue<'ctx>, info: InfoPrefix) {
     let i32_type = context.i32_type();
-    let words: Vec<_> = info
-        .words()
-        .iter()
-        .map(|&w| i32_type.const_int(u64::from(w), false))
-        .collect();
+    let words: Vec<_> = info.words().iter().map(|&w| i32_type.const_int(u64::from(w), false)).collect();
     let prefix = i32_type.const_array(&words);
     // SAFETY: both values belong to `context`, which outlives this call;
     // the prefix is a constant, as LLVMSetPrefixData requires.
@@ -54,25 +44,17 @@ pub fn set_info_prefix<'ctx>(
 
 /// Builds `name` as an empty `ghccc` entry code `void (ptr hp, ptr proc,
 /// ptr sp, ptr self)` with `info` as its prefix, in a fresh module.
-pub fn prefixed_entry_module<'ctx>(
-    context: &'ctx Context,
-    name: &str,
-    info: InfoPrefix,
-) -> Module<'ctx> {
+pub fn prefixed_entry_module<'ctx>(context: &'ctx Context, name: &str, info: InfoPrefix) -> Module<'ctx> {
     let module = context.create_module("lull_smoke");
     let ptr = context.ptr_type(inkwell::AddressSpace::default());
-    let fn_type = context
-        .void_type()
-        .fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
+    let fn_type = context.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
     let function = module.add_function(name, fn_type, None);
     function.set_call_conventions(GHCCC);
     set_info_prefix(context, function, info);
     let builder = context.create_builder();
     let entry = context.append_basic_block(function, "entry");
     builder.position_at_end(entry);
-    builder
-        .build_return(None)
-        .expect("the builder is positioned in a block");
+    builder.build_return(None).expect("the builder is positioned in a block");
     module
 }
 
@@ -82,14 +64,7 @@ pub fn x86_64_target_machine() -> Result<TargetMachine, Error> {
     let triple = TargetTriple::create(TARGET_TRIPLE);
     let target = Target::from_triple(&triple).map_err(|e| Error::Target(e.to_string()))?;
     target
-        .create_target_machine(
-            &triple,
-            "x86-64",
-            "",
-            OptimizationLevel::Default,
-            RelocMode::PIC,
-            CodeModel::Default,
-        )
+        .create_target_machine(&triple, "x86-64", "", OptimizationLevel::Default, RelocMode::PIC, CodeModel::Default)
         .ok_or_else(|| Error::Target(format!("LLVM has no target machine for {TARGET_TRIPLE}")))
 }
 
@@ -99,9 +74,7 @@ pub fn emit_asm(module: &Module<'_>) -> Result<String, Error> {
     let machine = x86_64_target_machine()?;
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
-    let buffer = machine
-        .write_to_memory_buffer(module, FileType::Assembly)
-        .map_err(|e| Error::Emit(e.to_string()))?;
+    let buffer = machine.write_to_memory_buffer(module, FileType::Assembly).map_err(|e| Error::Emit(e.to_string()))?;
     Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
 }
 

@@ -10,6 +10,6 @@
 //!
 //! This crate knows no source syntax and no LLVM.
 
+pub mod closure_conv;
 pub mod core;
 pub mod flat;
-pub mod closure_conv;

@@ -23,10 +23,7 @@ struct Engine {
 }
 
 /// The engines, the reference first.
-const ENGINES: &[Engine] = &[Engine {
-    name: "interp",
-    args: &["nf", "--interp"],
-}];
+const ENGINES: &[Engine] = &[Engine { name: "interp", args: &["nf", "--interp"] }];
 
 /// A benchmark input and what `lull` must print for it.
 struct Task {
@@ -48,18 +45,8 @@ enum Expect {
 }
 
 const TASKS: &[Task] = &[
-    Task {
-        name: "bench",
-        file: "examples/bench.lc",
-        quick: true,
-        expect: Expect::Exact("λ a b. b"),
-    },
-    Task {
-        name: "nat5m",
-        file: "benches/lc/nat5m.lc",
-        quick: false,
-        expect: Expect::ChurchNumeral(5_000_000),
-    },
+    Task { name: "bench", file: "examples/bench.lc", quick: true, expect: Expect::Exact("λ a b. b") },
+    Task { name: "nat5m", file: "benches/lc/nat5m.lc", quick: false, expect: Expect::ChurchNumeral(5_000_000) },
 ];
 
 /// Where the benchmark inputs come from when the repository has no copy.
@@ -88,12 +75,7 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
         for (index, engine) in ENGINES.iter().enumerate() {
             let mut cmd = Command::new(&bin);
             cmd.current_dir(&project.root).args(engine.args).arg(&input);
-            step(format!(
-                "bench: {} ({}): {}",
-                task.name,
-                engine.name,
-                command_line(&cmd)
-            ));
+            step(format!("bench: {} ({}): {}", task.name, engine.name, command_line(&cmd)));
             let result = measure(&mut cmd).and_then(|(m, output)| {
                 check_output(&task.expect, &output)?;
                 Ok(m)
@@ -135,11 +117,7 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "bench: {} run(s) failed:\n  {}",
-            failures.len(),
-            failures.join("\n  ")
-        )))
+        Err(Error::new(format!("bench: {} run(s) failed:\n  {}", failures.len(), failures.join("\n  "))))
     }
 }
 
@@ -150,21 +128,14 @@ const CHECK_LINES: usize = 10_000;
 /// [`CHECK_LINES`]-line program (see `gen_lull.rs`), against
 /// `ghc -fno-code` on the same text when GHC is installed (it is the peer,
 /// never needed: the row says `-` without it).
-fn check_bench(
-    project: &Project,
-    bin: &Path,
-    rows: &mut Vec<[String; 5]>,
-    failures: &mut Vec<String>,
-) -> Result<()> {
+fn check_bench(project: &Project, bin: &Path, rows: &mut Vec<[String; 5]>, failures: &mut Vec<String>) -> Result<()> {
     let dir = project.target_dir.join("bench");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::new(format!("bench: cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("bench: cannot create {}: {e}", dir.display())))?;
     let text = crate::gen_lull::program(CHECK_LINES);
     let lull_file = dir.join("check10k.lull");
     let hs_file = dir.join("check10k.hs");
     for file in [&lull_file, &hs_file] {
-        std::fs::write(file, &text)
-            .map_err(|e| Error::new(format!("bench: cannot write {}: {e}", file.display())))?;
+        std::fs::write(file, &text).map_err(|e| Error::new(format!("bench: cannot write {}: {e}", file.display())))?;
     }
     let name = "check10k";
     let mut runs: Vec<(&str, Command)> = Vec::new();
@@ -217,10 +188,7 @@ fn locate_input(project: &Project, file: &str) -> Result<PathBuf> {
     if shared.is_file() {
         return Ok(shared);
     }
-    Err(Error::new(format!(
-        "bench: input {file} not found (nor {})",
-        shared.display()
-    )))
+    Err(Error::new(format!("bench: input {file} not found (nor {})", shared.display())))
 }
 
 /// What the child printed on stdout, summarised.
@@ -240,8 +208,7 @@ impl OutputDigest {
         self.len += bytes.len() as u64;
         let room = DIGEST_EDGE.saturating_sub(self.head.len());
         self.head.extend_from_slice(&bytes[..room.min(bytes.len())]);
-        self.tail
-            .extend_from_slice(&bytes[bytes.len().saturating_sub(DIGEST_EDGE)..]);
+        self.tail.extend_from_slice(&bytes[bytes.len().saturating_sub(DIGEST_EDGE)..]);
         let excess = self.tail.len().saturating_sub(DIGEST_EDGE);
         self.tail.drain(..excess);
     }
@@ -266,14 +233,8 @@ fn measure(cmd: &mut Command) -> Result<(Measurement, OutputDigest)> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| Error::new(format!("cannot run {}: {e}", command_line(cmd))))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| Error::new("no stdout pipe"))?;
-    let mut stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| Error::new("no stderr pipe"))?;
+    let mut stdout = child.stdout.take().ok_or_else(|| Error::new("no stdout pipe"))?;
+    let mut stderr = child.stderr.take().ok_or_else(|| Error::new("no stderr pipe"))?;
     let stderr_reader = std::thread::spawn(move || {
         let mut buffer = Vec::new();
         let _ = stderr.read_to_end(&mut buffer);
@@ -301,13 +262,7 @@ fn measure(cmd: &mut Command) -> Result<(Measurement, OutputDigest)> {
             describe_wait_status(status)
         )));
     }
-    Ok((
-        Measurement {
-            seconds,
-            peak_mb: peak_kb as f64 / 1024.0,
-        },
-        digest,
-    ))
+    Ok((Measurement { seconds, peak_mb: peak_kb as f64 / 1024.0 }, digest))
 }
 
 /// Waits for the child `pid`, returning its raw wait status and its peak
@@ -353,19 +308,14 @@ fn check_output(expect: &Expect, digest: &OutputDigest) -> Result<()> {
             return Err(Error::new(format!(
                 "expected output {text:?}, got {:?}{}",
                 actual,
-                if digest.is_complete() {
-                    ""
-                } else {
-                    " (truncated)"
-                }
+                if digest.is_complete() { "" } else { " (truncated)" }
             )));
         }
         Expect::ChurchNumeral(n) => church_numeral_shape(*n),
     };
     let actual_len = digest.len - u64::from(digest.tail.last() == Some(&b'\n'));
     let actual_tail = digest.tail.strip_suffix(b"\n").unwrap_or(&digest.tail);
-    let head_ok =
-        digest.head.starts_with(&head) || head.starts_with(&digest.head) && digest.is_complete();
+    let head_ok = digest.head.starts_with(&head) || head.starts_with(&digest.head) && digest.is_complete();
     if actual_len == len && head_ok && actual_tail.ends_with(&tail) {
         return Ok(());
     }
@@ -385,11 +335,7 @@ fn church_numeral_shape(n: u64) -> (u64, Vec<u8>, Vec<u8>) {
     let text = |k: u64| -> String {
         match k {
             0 => "λ a b. b".to_string(),
-            k => format!(
-                "λ a b. {}a b{}",
-                "a (".repeat(k as usize - 1),
-                ")".repeat(k as usize - 1)
-            ),
+            k => format!("λ a b. {}a b{}", "a (".repeat(k as usize - 1), ")".repeat(k as usize - 1)),
         }
     };
     let len = match n {
@@ -451,11 +397,7 @@ mod tests {
         for n in [0u64, 1, 2, 5, 21, 22, 100] {
             let text = match n {
                 0 => "λ a b. b".to_string(),
-                n => format!(
-                    "λ a b. {}a b{}",
-                    "a (".repeat(n as usize - 1),
-                    ")".repeat(n as usize - 1)
-                ),
+                n => format!("λ a b. {}a b{}", "a (".repeat(n as usize - 1), ")".repeat(n as usize - 1)),
             };
             let (len, _, _) = church_numeral_shape(n);
             assert_eq!(len, text.len() as u64, "n = {n}");
@@ -476,9 +418,7 @@ mod tests {
 
     #[test]
     fn digest_keeps_the_edges() {
-        let text: String = (0..1000)
-            .map(|i| char::from(b'a' + (i % 26) as u8))
-            .collect();
+        let text: String = (0..1000).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
         let digest = digest_of(&text);
         assert_eq!(digest.len, 1000);
         assert_eq!(digest.head, text.as_bytes()[..DIGEST_EDGE]);

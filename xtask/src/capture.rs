@@ -53,22 +53,13 @@ pub struct Captured {
 /// say) would otherwise keep the pipes open and the harness waiting.
 pub fn run(cmd: &mut Command, limit: Duration) -> std::io::Result<Captured> {
     use std::os::unix::process::CommandExt;
-    let mut child = cmd
-        .process_group(0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let mut child = cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let stdout = child.stdout.take().map(drain);
     let stderr = child.stderr.take().map(drain);
     let ending = wait_with_limit(&mut child, limit)?;
     let stdout = stdout.map(join_drain).unwrap_or_default();
     let stderr = stderr.map(join_drain).unwrap_or_default();
-    Ok(Captured {
-        ending,
-        stdout,
-        stderr,
-    })
+    Ok(Captured { ending, stdout, stderr })
 }
 
 /// Reads a pipe to its end on a thread of its own, so that a child filling
@@ -121,11 +112,8 @@ mod tests {
 
     #[test]
     fn captures_output_and_status() {
-        let captured = run(
-            Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
-            Duration::from_secs(10),
-        )
-        .unwrap();
+        let captured =
+            run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), Duration::from_secs(10)).unwrap();
         assert_eq!(captured.ending, Ending::Exited(3));
         assert_eq!(captured.stdout, b"out\n");
         assert_eq!(captured.stderr, b"err\n");
@@ -135,11 +123,7 @@ mod tests {
     fn kills_after_the_limit() {
         let start = Instant::now();
         // The grandchild `sleep` holds the pipes: it must be killed too.
-        let captured = run(
-            Command::new("sh").args(["-c", "sleep 30; echo done"]),
-            Duration::from_millis(200),
-        )
-        .unwrap();
+        let captured = run(Command::new("sh").args(["-c", "sleep 30; echo done"]), Duration::from_millis(200)).unwrap();
         assert_eq!(captured.ending, Ending::TimedOut);
         assert!(start.elapsed() < Duration::from_secs(10));
     }

@@ -43,7 +43,10 @@ fn write_unit(out: &mut String, i: usize) {
     let _ = writeln!(out, "  | null xs = base");
     match prev {
         Some(p) => {
-            let _ = writeln!(out, "  | otherwise = foldl' (+) base [ x * k | x <- xs, even x || x > k ] + total{p} (drop 1 xs)");
+            let _ = writeln!(
+                out,
+                "  | otherwise = foldl' (+) base [ x * k | x <- xs, even x || x > k ] + total{p} (drop 1 xs)"
+            );
         }
         None => {
             let _ = writeln!(out, "  | otherwise = foldl' (+) base [ x * k | x <- xs, even x || x > k ]");

@@ -66,11 +66,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
         }
     };
     match run(cli.verb) {
@@ -101,17 +97,13 @@ fn run_lull(project: &Project, args: &[String]) -> Result<ExitCode> {
     let mut cmd = Command::new(&bin);
     cmd.args(args);
     step(format!("run: {}", command_line(&cmd)));
-    let status = cmd
-        .status()
-        .map_err(|e| Error::new(format!("run: cannot run {}: {e}", bin.display())))?;
+    let status = cmd.status().map_err(|e| Error::new(format!("run: cannot run {}: {e}", bin.display())))?;
     match status.code() {
         Some(code) => Ok(ExitCode::from(u8::try_from(code).unwrap_or(1))),
         None => {
             step(format!("run: lull was {}", describe_status(status)));
             use std::os::unix::process::ExitStatusExt;
-            Ok(ExitCode::from(
-                128u8.saturating_add(status.signal().unwrap_or(0) as u8),
-            ))
+            Ok(ExitCode::from(128u8.saturating_add(status.signal().unwrap_or(0) as u8)))
         }
     }
 }

@@ -30,9 +30,7 @@ impl Project {
                 } else {
                     // Cargo resolves a relative CARGO_TARGET_DIR against the
                     // directory it runs in; ours run in the root.
-                    std::env::current_dir()
-                        .with_context(|| "reading the current directory".to_string())?
-                        .join(dir)
+                    std::env::current_dir().with_context(|| "reading the current directory".to_string())?.join(dir)
                 }
             }
             _ => root.join("target"),
@@ -45,9 +43,7 @@ impl Project {
     pub fn cargo(&self) -> Command {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
         let mut cmd = Command::new(cargo);
-        cmd.current_dir(&self.root)
-            .env("LLVM_SYS_191_PREFIX", LLVM_PREFIX)
-            .env("CARGO_TARGET_DIR", &self.target_dir);
+        cmd.current_dir(&self.root).env("LLVM_SYS_191_PREFIX", LLVM_PREFIX).env("CARGO_TARGET_DIR", &self.target_dir);
         cmd
     }
 
@@ -63,10 +59,7 @@ impl Project {
         run_step("build lull (release)", &mut cmd)?;
         let bin = self.lull_release();
         if !bin.is_file() {
-            return Err(Error::new(format!(
-                "cargo built lull but {} does not exist",
-                bin.display()
-            )));
+            return Err(Error::new(format!("cargo built lull but {} does not exist", bin.display())));
         }
         Ok(bin)
     }
@@ -81,17 +74,11 @@ pub fn step(message: impl std::fmt::Display) {
 /// line; an error names `what` when it cannot start or exits non-zero.
 pub fn run_step(what: &str, cmd: &mut Command) -> Result<()> {
     step(format!("{what}: {}", command_line(cmd)));
-    let status = cmd
-        .status()
-        .with_context(|| format!("{what}: cannot run {}", command_line(cmd)))?;
+    let status = cmd.status().with_context(|| format!("{what}: cannot run {}", command_line(cmd)))?;
     if status.success() {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "{what}: `{}` failed ({})",
-            command_line(cmd),
-            describe_status(status)
-        )))
+        Err(Error::new(format!("{what}: `{}` failed ({})", command_line(cmd), describe_status(status))))
     }
 }
 
@@ -122,10 +109,7 @@ pub fn command_line(cmd: &Command) -> String {
 
 /// `arg` quoted for a POSIX shell when it needs quoting.
 pub fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-_./=:,+@%{}".contains(c));
+    let plain = !arg.is_empty() && arg.chars().all(|c| c.is_alphanumeric() || "-_./=:,+@%{}".contains(c));
     if plain {
         arg.to_string()
     } else {

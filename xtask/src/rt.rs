@@ -23,9 +23,7 @@ pub fn test(project: &Project, cc: &str) -> Result<()> {
         return Err(Error::new("rt: no test programs in rt/tests/"));
     }
     for test in &tests {
-        let name = test
-            .file_stem()
-            .ok_or_else(|| Error::new(format!("rt: bad test file name {}", test.display())))?;
+        let name = test.file_stem().ok_or_else(|| Error::new(format!("rt: bad test file name {}", test.display())))?;
         let exe = out_dir.join(name);
         let mut compile = Command::new(cc);
         compile
@@ -48,9 +46,7 @@ fn c_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
+        let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
         if path.extension().is_some_and(|e| e == "c") {
             files.push(path);
         }
@@ -60,7 +56,5 @@ fn c_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn relative(project: &Project, path: &Path) -> PathBuf {
-    path.strip_prefix(&project.root)
-        .unwrap_or(path)
-        .to_path_buf()
+    path.strip_prefix(&project.root).unwrap_or(path).to_path_buf()
 }

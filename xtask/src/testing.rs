@@ -15,10 +15,7 @@ pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
     step("test: step 1/3: the C runtime's tests");
     rt::test(project, &tools.cc).map_err(|e| e.context("test: step 1/3 (rt) failed"))?;
 
-    step(format!(
-        "test: step 2/3: cargo test --workspace{}",
-        if full { " (full)" } else { "" }
-    ));
+    step(format!("test: step 2/3: cargo test --workspace{}", if full { " (full)" } else { "" }));
     let mut cargo = project.cargo();
     cargo.args(["test", "--workspace", "--no-fail-fast"]);
     if full {
@@ -27,14 +24,8 @@ pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
     run_step("cargo test", &mut cargo).map_err(|e| e.context("test: step 2/3 failed"))?;
 
     step("test: step 3/3: the UI tests");
-    ui::run(
-        project,
-        ui::Options {
-            bless: false,
-            filter: None,
-        },
-    )
-    .map_err(|e| e.context("test: step 3/3 (ui) failed"))?;
+    ui::run(project, ui::Options { bless: false, filter: None })
+        .map_err(|e| e.context("test: step 3/3 (ui) failed"))?;
 
     step("test: all steps passed");
     Ok(())

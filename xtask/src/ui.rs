@@ -36,10 +36,7 @@ pub struct Options {
 pub fn run(project: &Project, options: Options) -> Result<()> {
     let bin = match std::env::var_os(BIN_OVERRIDE) {
         Some(bin) => {
-            step(format!(
-                "ui: testing {} (from ${BIN_OVERRIDE})",
-                PathBuf::from(&bin).display()
-            ));
+            step(format!("ui: testing {} (from ${BIN_OVERRIDE})", PathBuf::from(&bin).display()));
             PathBuf::from(bin)
         }
         None => project.build_lull()?,
@@ -54,10 +51,7 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
     };
     step(format!(
         "ui: running the cases of tests/ui{}{} on {} thread(s)",
-        config
-            .filter
-            .as_ref()
-            .map_or(String::new(), |f| format!(" matching {f:?}")),
+        config.filter.as_ref().map_or(String::new(), |f| format!(" matching {f:?}")),
         if config.bless { " (blessing)" } else { "" },
         config.jobs
     ));
@@ -95,15 +89,8 @@ pub struct Summary {
 /// failures.
 pub fn run_suite(config: &Config) -> Result<Summary> {
     let Discovery { cases, problems } = discover(&config.dir)?;
-    let cases: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| {
-            config
-                .filter
-                .as_ref()
-                .is_none_or(|f| c.path.contains(f.as_str()))
-        })
-        .collect();
+    let cases: Vec<Case> =
+        cases.into_iter().filter(|c| config.filter.as_ref().is_none_or(|f| c.path.contains(f.as_str()))).collect();
 
     let next = AtomicUsize::new(0);
     let verdicts: Mutex<Vec<(usize, Verdict)>> = Mutex::new(Vec::with_capacity(cases.len()));
@@ -114,22 +101,14 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
                 let Some(case) = cases.get(index) else { break };
                 let verdict = run_case(config, case);
                 println!("{:<8} {}", verdict.label(), case.path);
-                verdicts
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .push((index, verdict));
+                verdicts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((index, verdict));
             });
         }
     });
-    let mut verdicts = verdicts
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut verdicts = verdicts.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     verdicts.sort_by_key(|(index, _)| *index);
 
-    let mut summary = Summary {
-        failed: problems.len(),
-        ..Summary::default()
-    };
+    let mut summary = Summary { failed: problems.len(), ..Summary::default() };
     for (index, verdict) in &verdicts {
         match verdict {
             Verdict::Passed => summary.passed += 1,
@@ -141,18 +120,12 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
         }
     }
     if !problems.is_empty() {
-        println!(
-            "\nproblems with the layout of {} (each counts as a failure):",
-            config.dir.display()
-        );
+        println!("\nproblems with the layout of {} (each counts as a failure):", config.dir.display());
         for problem in &problems {
             println!("FAILED   {problem}");
         }
     }
-    println!(
-        "\nui: {} passed, {} failed, {} blessed",
-        summary.passed, summary.failed, summary.blessed
-    );
+    println!("\nui: {} passed, {} failed, {} blessed", summary.passed, summary.failed, summary.blessed);
     Ok(summary)
 }
 
@@ -170,16 +143,8 @@ enum Mode {
 }
 
 impl Mode {
-    const ALL: [Mode; 8] = [
-        Mode::Nf,
-        Mode::Limit,
-        Mode::Fail,
-        Mode::Conv,
-        Mode::Core,
-        Mode::Emit,
-        Mode::Run,
-        Mode::Check,
-    ];
+    const ALL: [Mode; 8] =
+        [Mode::Nf, Mode::Limit, Mode::Fail, Mode::Conv, Mode::Core, Mode::Emit, Mode::Run, Mode::Check];
 
     fn dir(self) -> &'static str {
         match self {
@@ -245,10 +210,7 @@ struct Case {
 impl Case {
     /// The path of a snapshot beside the case (`nf/foo.stdout`).
     fn snapshot(&self, stream: &str) -> String {
-        let stem = self
-            .path
-            .strip_suffix(&format!(".{}", self.ext))
-            .unwrap_or(&self.path);
+        let stem = self.path.strip_suffix(&format!(".{}", self.ext)).unwrap_or(&self.path);
         format!("{stem}.{stream}")
     }
 }
@@ -265,19 +227,13 @@ fn discover(dir: &Path) -> Result<Discovery> {
     let mut cases = Vec::new();
     let mut problems = Vec::new();
     for entry in sorted_entries(dir)? {
-        let name = entry
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if name.starts_with('.') || !entry.is_dir() {
             continue; // README.md and friends.
         }
         let Some(mode) = Mode::from_dir(&name) else {
             let known: Vec<_> = Mode::ALL.iter().map(|m| m.dir()).collect();
-            problems.push(format!(
-                "{name}/: unknown mode directory (known modes: {})",
-                known.join(", ")
-            ));
+            problems.push(format!("{name}/: unknown mode directory (known modes: {})", known.join(", ")));
             continue;
         };
         discover_mode(&entry, mode, &mut cases, &mut problems)?;
@@ -285,27 +241,17 @@ fn discover(dir: &Path) -> Result<Discovery> {
     Ok(Discovery { cases, problems })
 }
 
-fn discover_mode(
-    dir: &Path,
-    mode: Mode,
-    cases: &mut Vec<Case>,
-    problems: &mut Vec<String>,
-) -> Result<()> {
+fn discover_mode(dir: &Path, mode: Mode, cases: &mut Vec<Case>, problems: &mut Vec<String>) -> Result<()> {
     let mut snapshots = Vec::new();
     let mut case_stems = BTreeSet::new();
     for entry in sorted_entries(dir)? {
-        let name = entry
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let path = format!("{}/{name}", mode.dir());
         if name.starts_with('.') {
             continue;
         }
         if entry.is_dir() {
-            problems.push(format!(
-                "{path}/: unexpected directory inside a mode directory"
-            ));
+            problems.push(format!("{path}/: unexpected directory inside a mode directory"));
             continue;
         }
         let Some((stem, ext)) = name.rsplit_once('.') else {
@@ -318,11 +264,7 @@ fn discover_mode(
             // An auxiliary file, like conv/foo.b.lc.
         } else if mode.extensions().contains(&ext) {
             case_stems.insert(stem.to_string());
-            cases.push(Case {
-                path,
-                mode,
-                ext: ext.to_string(),
-            });
+            cases.push(Case { path, mode, ext: ext.to_string() });
         } else if CASE_EXTENSIONS.contains(&ext) {
             problems.push(format!(
                 "{path}: mode {} takes no .{ext} cases (it takes {})",
@@ -339,31 +281,21 @@ fn discover_mode(
     }
     for (stem, path) in snapshots {
         if !case_stems.contains(&stem) {
-            problems.push(format!(
-                "{path}: snapshot without a case (delete it or restore its case)"
-            ));
+            problems.push(format!("{path}: snapshot without a case (delete it or restore its case)"));
         }
     }
     Ok(())
 }
 
 fn dotted(extensions: &[&str]) -> String {
-    extensions
-        .iter()
-        .map(|e| format!(".{e}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ")
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        paths.push(
-            entry
-                .with_context(|| format!("reading {}", dir.display()))?
-                .path(),
-        );
+        paths.push(entry.with_context(|| format!("reading {}", dir.display()))?.path());
     }
     paths.sort();
     Ok(paths)
@@ -391,9 +323,9 @@ fn parse_directives(text: &str) -> std::result::Result<Directives, String> {
             match key {
                 "ui-args:" => directives.args.extend(split_args(value)?),
                 "ui-exit:" => {
-                    let code = value.parse().map_err(|_| {
-                        format!("line {number}: ui-exit: {value:?} is not an exit status")
-                    })?;
+                    let code = value
+                        .parse()
+                        .map_err(|_| format!("line {number}: ui-exit: {value:?} is not an exit status"))?;
                     if directives.exit.replace(code).is_some() {
                         return Err(format!("line {number}: a second ui-exit directive"));
                     }
@@ -420,11 +352,7 @@ fn parse_directives(text: &str) -> std::result::Result<Directives, String> {
 /// its line (`-/` in the λ dialect, `-}` in Lull, `*/`).
 fn strip_comment_closer(value: &str) -> &str {
     let value = value.trim();
-    ["-/", "-}", "*/"]
-        .iter()
-        .find_map(|closer| value.strip_suffix(closer))
-        .unwrap_or(value)
-        .trim()
+    ["-/", "-}", "*/"].iter().find_map(|closer| value.strip_suffix(closer)).unwrap_or(value).trim()
 }
 
 /// Splits on whitespace; a double-quoted part (`"λx. x"`) may hold spaces,
@@ -462,16 +390,9 @@ fn split_args(text: &str) -> std::result::Result<Vec<String>, String> {
 }
 
 /// The `lull` arguments for `case`.
-fn case_args(
-    config: &Config,
-    case: &Case,
-    directives: &Directives,
-) -> std::result::Result<Vec<String>, String> {
+fn case_args(config: &Config, case: &Case, directives: &Directives) -> std::result::Result<Vec<String>, String> {
     if let Some(cmd) = &directives.cmd {
-        return Ok(cmd
-            .iter()
-            .map(|a| a.replace("{file}", &case.path))
-            .collect());
+        return Ok(cmd.iter().map(|a| a.replace("{file}", &case.path)).collect());
     }
     let (subcommand, rest) = case
         .mode
@@ -483,14 +404,9 @@ fn case_args(
     args.extend(rest.iter().map(|a| a.to_string()));
     args.push(case.path.clone());
     if case.mode == Mode::Conv {
-        let twin = format!(
-            "{}.b.lc",
-            case.path.strip_suffix(".lc").unwrap_or(&case.path)
-        );
+        let twin = format!("{}.b.lc", case.path.strip_suffix(".lc").unwrap_or(&case.path));
         if !config.dir.join(&twin).is_file() {
-            return Err(format!(
-                "conv case without its twin {twin} (or a ui-cmd directive)"
-            ));
+            return Err(format!("conv case without its twin {twin} (or a ui-cmd directive)"));
         }
         args.push(twin);
     }
@@ -524,10 +440,8 @@ fn run_case(config: &Config, case: &Case) -> Verdict {
 
 fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, String> {
     let source_path = config.dir.join(&case.path);
-    let source =
-        std::fs::read(&source_path).map_err(|e| format!("cannot read {}: {e}", case.path))?;
-    let directives = parse_directives(&String::from_utf8_lossy(&source))
-        .map_err(|e| format!("{}: {e}", case.path))?;
+    let source = std::fs::read(&source_path).map_err(|e| format!("cannot read {}: {e}", case.path))?;
+    let directives = parse_directives(&String::from_utf8_lossy(&source)).map_err(|e| format!("{}: {e}", case.path))?;
     let args = case_args(config, case, &directives).map_err(|e| format!("{}: {e}", case.path))?;
     let expected_exit = directives.exit.unwrap_or(case.mode.expected_exit());
 
@@ -540,30 +454,17 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
     let command_line = format!(
         "cd tests/ui && NO_COLOR=1 {} {}",
         shell_quote(&config.bin.to_string_lossy()),
-        args.iter()
-            .map(|a| shell_quote(a))
-            .collect::<Vec<_>>()
-            .join(" ")
+        args.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
     );
-    let captured = capture::run(&mut cmd, config.time_limit).map_err(|e| {
-        format!(
-            "command: {command_line}\ncannot run {}: {e}",
-            config.bin.display()
-        )
-    })?;
+    let captured = capture::run(&mut cmd, config.time_limit)
+        .map_err(|e| format!("command: {command_line}\ncannot run {}: {e}", config.bin.display()))?;
 
     let exit_ok = captured.ending == Ending::Exited(expected_exit);
     let mut report = format!("command: {command_line}\n");
     if captured.ending == Ending::TimedOut {
-        report.push_str(&format!(
-            "timed out after {} s (killed)\n",
-            config.time_limit.as_secs_f64()
-        ));
+        report.push_str(&format!("timed out after {} s (killed)\n", config.time_limit.as_secs_f64()));
     } else if !exit_ok {
-        report.push_str(&format!(
-            "expected exit status {expected_exit}, got {}\n",
-            captured.ending
-        ));
+        report.push_str(&format!("expected exit status {expected_exit}, got {}\n", captured.ending));
     }
 
     let mut outputs_ok = true;
@@ -585,21 +486,13 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
             continue;
         }
         outputs_ok = false;
-        let missing = if exists {
-            ""
-        } else {
-            " (missing: empty expected)"
-        };
+        let missing = if exists { "" } else { " (missing: empty expected)" };
         report.push_str(&format!("{stream} differs from {snapshot}{missing}:\n"));
         report.push_str(&diff(&snapshot, &expected, actual));
     }
 
     if exit_ok && outputs_ok {
-        return Ok(if blessed {
-            Verdict::Blessed
-        } else {
-            Verdict::Passed
-        });
+        return Ok(if blessed { Verdict::Blessed } else { Verdict::Passed });
     }
     if config.bless && !exit_ok && captured.ending != Ending::TimedOut {
         report.push_str("(not blessed: the exit status is wrong; if it is right, add `ui-exit: N` to the case)\n");
@@ -610,10 +503,7 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
         // The output helps to see why the status is wrong.
         for (stream, actual) in [("stdout", &captured.stdout), ("stderr", &captured.stderr)] {
             if !actual.is_empty() && !report.contains(&format!("{stream} differs")) {
-                report.push_str(&format!(
-                    "{stream}:\n{}",
-                    truncate_lines(&String::from_utf8_lossy(actual))
-                ));
+                report.push_str(&format!("{stream}:\n{}", truncate_lines(&String::from_utf8_lossy(actual))));
             }
         }
     }
@@ -639,24 +529,14 @@ const MAX_REPORT_LINES: usize = 200;
 fn diff(snapshot: &str, expected: &[u8], actual: &[u8]) -> String {
     let expected = String::from_utf8_lossy(expected);
     let actual = String::from_utf8_lossy(actual);
-    let diff = TextDiff::configure()
-        .timeout(Duration::from_secs(5))
-        .diff_lines(expected.as_ref(), actual.as_ref());
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("expected ({snapshot})"), "actual")
-        .to_string();
+    let diff = TextDiff::configure().timeout(Duration::from_secs(5)).diff_lines(expected.as_ref(), actual.as_ref());
+    let text = diff.unified_diff().context_radius(3).header(&format!("expected ({snapshot})"), "actual").to_string();
     truncate_lines(&text)
 }
 
 fn truncate_lines(text: &str) -> String {
     let total = text.lines().count();
-    let mut out: String = text
-        .lines()
-        .take(MAX_REPORT_LINES)
-        .flat_map(|l| [l, "\n"])
-        .collect();
+    let mut out: String = text.lines().take(MAX_REPORT_LINES).flat_map(|l| [l, "\n"]).collect();
     if total > MAX_REPORT_LINES {
         out.push_str(&format!("... ({} more lines)\n", total - MAX_REPORT_LINES));
     }
@@ -671,10 +551,7 @@ mod tests {
     #[test]
     fn splits_arguments_with_quotes() {
         assert_eq!(split_args("  --a  b ").unwrap(), ["--a", "b"]);
-        assert_eq!(
-            split_args(r#"conv -e "λx. x" "λy.y""#).unwrap(),
-            ["conv", "-e", "λx. x", "λy.y"]
-        );
+        assert_eq!(split_args(r#"conv -e "λx. x" "λy.y""#).unwrap(), ["conv", "-e", "λx. x", "λy.y"]);
         assert_eq!(split_args(r#"a "" b"#).unwrap(), ["a", "", "b"]);
         assert_eq!(split_args(r#"--name="a b""#).unwrap(), ["--name=a b"]);
         assert!(split_args(r#"a "b"#).is_err());
@@ -723,14 +600,7 @@ exit 0
             wait_until_executable(&bin);
             let dir = tmp.path().join("ui");
             std::fs::create_dir(&dir).unwrap();
-            let config = Config {
-                dir,
-                bin,
-                bless: false,
-                filter: None,
-                time_limit: Duration::from_secs(20),
-                jobs: 2,
-            };
+            let config = Config { dir, bin, bless: false, filter: None, time_limit: Duration::from_secs(20), jobs: 2 };
             Fixture { _tmp: tmp, config }
         }
 
@@ -755,9 +625,7 @@ exit 0
     fn wait_until_executable(bin: &Path) {
         for _ in 0..100 {
             match Command::new(bin).output() {
-                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => std::thread::sleep(Duration::from_millis(10)),
                 other => {
                     other.unwrap();
                     return;
@@ -768,11 +636,7 @@ exit 0
     }
 
     fn summary(passed: usize, failed: usize, blessed: usize) -> Summary {
-        Summary {
-            passed,
-            failed,
-            blessed,
-        }
+        Summary { passed, failed, blessed }
     }
 
     #[test]
@@ -822,11 +686,7 @@ exit 0
         assert_eq!(f.read("nf/a.stdout").as_deref(), Some("args: nf nf/a.lc\n"));
         assert_eq!(f.read("nf/a.stderr").as_deref(), Some("warning\n"));
         assert_eq!(f.read("nf/b.stderr"), None);
-        assert_eq!(
-            f.read("nf/c.stdout"),
-            None,
-            "a wrong exit status is not blessed"
-        );
+        assert_eq!(f.read("nf/c.stdout"), None, "a wrong exit status is not blessed");
         f.config.bless = false;
         f.config.filter = Some("nf/a".into());
         assert_eq!(f.run(), summary(1, 0, 0));
@@ -856,10 +716,7 @@ exit 0
         let paths: Vec<_> = cases.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, ["conv/lonely.lc", "nf/ok.lc"]);
         assert_eq!(problems.len(), 4, "{problems:#?}");
-        assert!(
-            problems[0].starts_with("bogus/: unknown mode"),
-            "{problems:#?}"
-        );
+        assert!(problems[0].starts_with("bogus/: unknown mode"), "{problems:#?}");
     }
 
     #[test]

@@ -155,8 +155,6 @@ fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     }
 }
 
-
-
 impl Tok<'_> {
     /// How the parser's error messages name this kind of token.
     pub fn describe(self) -> &'static str {

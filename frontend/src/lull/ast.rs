@@ -90,7 +90,10 @@ pub enum Decl {
     /// A Haskell declaration Lull does not support (`class`, `instance`,
     /// `deriving instance`, `default`, `foreign`, ...), kept so that the
     /// front end can name it in a diagnostic.
-    Unsupported { feature: &'static str, span: Span },
+    Unsupported {
+        feature: &'static str,
+        span: Span,
+    },
 }
 
 /// `data T a b = K1 t1 !t2 | K2 { ... } deriving (Show, Eq)`.
@@ -271,7 +274,12 @@ pub enum Expr {
     /// `[a, b, c]` (possibly empty).
     List(Vec<Expr>, Span),
     /// `[from..]`, `[from, then..]`, `[from..to]`, `[from, then..to]`.
-    Range { from: Box<Expr>, then: Option<Box<Expr>>, to: Option<Box<Expr>>, span: Span },
+    Range {
+        from: Box<Expr>,
+        then: Option<Box<Expr>>,
+        to: Option<Box<Expr>>,
+        span: Span,
+    },
     /// `[e | quals]`.
     Comprehension(Box<Expr>, Vec<Stmt>, Span),
     /// `e :: t`.

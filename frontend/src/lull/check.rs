@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::ast::{Assoc, Decl, Module};
-use super::fixity::{self, Fixities};
 use super::env::{declare_types, sig_scheme, Converter, Globals, Scope, SigMode};
+use super::fixity::{self, Fixities};
 use super::infer::{Infer, Tables, TopBinding};
 use super::library::{self, Library};
 use super::resolve::{resolve, Imported};

@@ -268,11 +268,8 @@ impl Converter<'_> {
             None => match self.scope.types.get(&name.text) {
                 Some(e) => *e,
                 None => {
-                    let mut d = Diagnostic::error(
-                        format!("unknown type `{}`", name.text),
-                        name.span,
-                        "not a type in scope",
-                    );
+                    let mut d =
+                        Diagnostic::error(format!("unknown type `{}`", name.text), name.span, "not a type in scope");
                     if let Some(s) = did_you_mean(&name.text, self.scope.types.keys().map(String::as_str)) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -451,7 +448,9 @@ pub fn declare_types(decls: &[ast::Decl], globals: &mut Globals, scope: &mut Sco
     let mut syns: Vec<(usize, &ast::TypeSynDecl)> = Vec::new();
     for d in decls {
         let (name, params, arity, cons, newtype) = match d {
-            ast::Decl::Data(dd) => (&dd.name, &dd.params, dd.params.len(), dd.cons.iter().map(|c| c.name.text.clone()).collect(), false),
+            ast::Decl::Data(dd) => {
+                (&dd.name, &dd.params, dd.params.len(), dd.cons.iter().map(|c| c.name.text.clone()).collect(), false)
+            }
             ast::Decl::Newtype(nd) => (&nd.name, &nd.params, nd.params.len(), vec![nd.con.text.clone()], true),
             ast::Decl::TypeSyn(sd) => {
                 tycon_of.push(None);
@@ -483,7 +482,8 @@ pub fn declare_types(decls: &[ast::Decl], globals: &mut Globals, scope: &mut Sco
         tycon_of.push(Some(tc));
     }
     // 2. Synonyms, in dependency order; cycles are errors.
-    let syn_names: HashMap<&str, usize> = syns.iter().enumerate().map(|(i, (_, sd))| (sd.name.text.as_str(), i)).collect();
+    let syn_names: HashMap<&str, usize> =
+        syns.iter().enumerate().map(|(i, (_, sd))| (sd.name.text.as_str(), i)).collect();
     let mut state = vec![0u8; syns.len()]; // 0 new, 1 in progress, 2 done
     for start in 0..syns.len() {
         // Iterative depth-first search: (synonym, its dependencies, next).

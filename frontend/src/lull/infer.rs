@@ -105,7 +105,10 @@ pub enum Why {
     /// The signature at the span.
     Sig(Span),
     /// The `n`th argument of the function at the span.
-    Arg { fun: Span, n: usize },
+    Arg {
+        fun: Span,
+        n: usize,
+    },
     /// No span; a note.
     Note(&'static str),
 }
@@ -313,12 +316,21 @@ impl<'a> Infer<'a> {
         }
     }
 
-    fn mismatch(&self, err: UnifyError, actual: &Ty, expected: &Ty, span: Span, why: &Why, pattern: bool) -> Diagnostic {
+    fn mismatch(
+        &self,
+        err: UnifyError,
+        actual: &Ty,
+        expected: &Ty,
+        span: Span,
+        why: &Why,
+        pattern: bool,
+    ) -> Diagnostic {
         let skolems = self.subst.skolem_names();
         let mut p = Printer::new(&self.globals.tycons, &skolems);
         let exp = p.print(&self.subst.zonk(expected));
         let act = p.print(&self.subst.zonk(actual));
-        let is_number = |t: &Ty| matches!(self.subst.shallow(t), Ty::Var(v) if self.subst.unbound(v).is_some_and(|(_, n)| n));
+        let is_number =
+            |t: &Ty| matches!(self.subst.shallow(t), Ty::Var(v) if self.subst.unbound(v).is_some_and(|(_, n)| n));
         let this = if pattern { "this pattern has type" } else { "this has type" };
         let this_is = |act: &str| {
             if is_number(actual) {
@@ -341,7 +353,7 @@ impl<'a> Infer<'a> {
             UnifyError::NotNumeric(t) => {
                 let t = p.print(&self.subst.zonk(t));
                 Diagnostic::error(format!("`{t}` is not a numeric type: only Int and Double are"), span, this_is(&act))
-                .with_note("numeric literals and arithmetic work on `Int` and `Double` only")
+                    .with_note("numeric literals and arithmetic work on `Int` and `Double` only")
             }
             UnifyError::RigidNumeric(s) => {
                 let name = skolems.get(*s as usize).cloned().unwrap_or_default();
@@ -494,7 +506,10 @@ impl<'a> Infer<'a> {
                 (BindingKind::Fun { name, clauses }, sig) => {
                     let (expected, why) = match sig {
                         Some(s) => (self.skolemise(s), Why::Sig(s.span)),
-                        None => (mono.iter().find(|(n, _)| n.span == name.span).map_or_else(Ty::unit, |(_, t)| t.clone()), Why::Nothing),
+                        None => (
+                            mono.iter().find(|(n, _)| n.span == name.span).map_or_else(Ty::unit, |(_, t)| t.clone()),
+                            Why::Nothing,
+                        ),
                     };
                     self.tables.var_types.insert(name.span, expected.clone());
                     self.clauses(name, clauses, &expected, &why);
@@ -755,7 +770,9 @@ impl<'a> Infer<'a> {
                 binds.push((n, expected.clone()));
                 self.pat(q, expected, why, binds);
             }
-            Pat::Lazy(q, _) | Pat::Bang(q, _) | Pat::Paren(q, _) | Pat::Sig(q, _, _) => self.pat(q, expected, why, binds),
+            Pat::Lazy(q, _) | Pat::Bang(q, _) | Pat::Paren(q, _) | Pat::Sig(q, _, _) => {
+                self.pat(q, expected, why, binds)
+            }
             Pat::OpSeq(..) => {}
         }
     }
@@ -832,7 +849,8 @@ impl<'a> Infer<'a> {
     }
 
     fn con(&mut self, n: &Name) -> Ty {
-        let scheme = self.scope.cons.get(&n.text).and_then(|c| self.globals.datacon(*c)).map(|c| c.scheme(&self.globals.tycons));
+        let scheme =
+            self.scope.cons.get(&n.text).and_then(|c| self.globals.datacon(*c)).map(|c| c.scheme(&self.globals.tycons));
         let t = match scheme {
             Some(s) => self.instantiate(&s),
             None => self.fresh(),
@@ -1028,7 +1046,12 @@ impl<'a> Infer<'a> {
                     return scheme.ty;
                 }
                 self.level += 1;
-                let info = SigInfo { names: written_var_names(ty), scheme: scheme.clone(), span: tspan, written: String::new() };
+                let info = SigInfo {
+                    names: written_var_names(ty),
+                    scheme: scheme.clone(),
+                    span: tspan,
+                    written: String::new(),
+                };
                 let sk = self.skolemise(&info);
                 self.check(x, &sk, &Why::Because(tspan));
                 self.level -= 1;
@@ -1086,8 +1109,12 @@ impl<'a> Infer<'a> {
 
     fn last_stmt_error(&mut self, span: Span, what: &str) {
         self.diags.push(
-            Diagnostic::error("the last statement of a `do` block must be an expression", span, format!("{what} cannot end a `do` block"))
-                .with_help("end the block with an action such as `return ()`"),
+            Diagnostic::error(
+                "the last statement of a `do` block must be an expression",
+                span,
+                format!("{what} cannot end a `do` block"),
+            )
+            .with_help("end the block with an action such as `return ()`"),
         );
     }
 }
@@ -1157,12 +1184,9 @@ fn too_big_tuple(n: usize, span: Span) -> Diagnostic {
         .with_note(format!("Lull's tuples have at most {} components", TyCon::MAX_TUPLE))
 }
 
-
 fn rhs_body_span(rhs: &Rhs) -> Span {
     match &rhs.body {
         RhsBody::Plain(e) => expr_span(e),
         RhsBody::Guarded(gs) => gs.first().map_or(rhs.span, |g| expr_span(&g.body)),
     }
 }
-
-

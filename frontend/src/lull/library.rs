@@ -94,7 +94,12 @@ fn load() -> Result<Library, LoadError> {
     Ok(Library { globals, modules, bool_tycon })
 }
 
-fn load_module(module: &Module, prelude: Option<&Interface>, globals: &mut Globals, diags: &mut Vec<Diagnostic>) -> Interface {
+fn load_module(
+    module: &Module,
+    prelude: Option<&Interface>,
+    globals: &mut Globals,
+    diags: &mut Vec<Diagnostic>,
+) -> Interface {
     let mut scope = Scope::builtin(globals);
     let mut in_scope_values: BTreeMap<String, Scheme> = BTreeMap::new();
     let mut fixities: BTreeMap<String, Fixity> = BTreeMap::new();
@@ -173,7 +178,11 @@ fn load_module(module: &Module, prelude: Option<&Interface>, globals: &mut Globa
                     }
                     out.types.insert(n.clone(), (*e, cons));
                 } else {
-                    diags.push(Diagnostic::error(format!("`{n}` is exported but not in scope"), item.name.span, "here"));
+                    diags.push(Diagnostic::error(
+                        format!("`{n}` is exported but not in scope"),
+                        item.name.span,
+                        "here",
+                    ));
                 }
             }
             out
@@ -252,7 +261,11 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
             continue;
         }
         let Some(iface) = lib.modules.get(&imp.module.text) else {
-            let mut d = Diagnostic::error(format!("unknown module `{}`", imp.module.text), imp.module.span, "not a library module of Lull");
+            let mut d = Diagnostic::error(
+                format!("unknown module `{}`", imp.module.text),
+                imp.module.span,
+                "not a library module of Lull",
+            );
             if let Some(s) = did_you_mean(&imp.module.text, lib.modules.keys().map(String::as_str)) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
@@ -268,7 +281,9 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
                 for item in items {
                     if check_item(item, iface, &imp.module.text, diags) {
                         hidden.insert(item.name.text.clone());
-                        if let (Some(Subordinates::All), Some((_, cons))) = (&item.subordinates, iface.types.get(&item.name.text)) {
+                        if let (Some(Subordinates::All), Some((_, cons))) =
+                            (&item.subordinates, iface.types.get(&item.name.text))
+                        {
                             hidden.extend(cons.iter().cloned());
                         }
                         if let Some(Subordinates::Some(cs)) = &item.subordinates {
@@ -322,7 +337,11 @@ fn check_item(item: &ImportItem, iface: &Interface, module: &str, diags: &mut Ve
     let n = &item.name.text;
     if iface.values.contains_key(n) {
         if item.subordinates.is_some() {
-            diags.push(Diagnostic::error(format!("`{n}` is not a type"), item.span, "only a type can list constructors"));
+            diags.push(Diagnostic::error(
+                format!("`{n}` is not a type"),
+                item.span,
+                "only a type can list constructors",
+            ));
             return false;
         }
         return true;
@@ -334,7 +353,10 @@ fn check_item(item: &ImportItem, iface: &Interface, module: &str, diags: &mut Ve
                     diags.push(Diagnostic::error(
                         format!("`{}` is not a constructor of `{n}`", c.text),
                         c.span,
-                        format!("`{n}` has {}", if cons.is_empty() { "no constructors".to_string() } else { cons.join(", ") }),
+                        format!(
+                            "`{n}` has {}",
+                            if cons.is_empty() { "no constructors".to_string() } else { cons.join(", ") }
+                        ),
                     ));
                 }
             }

@@ -46,6 +46,6 @@ lalrpop_util::lalrpop_mod!(
     "/lull/grammar.rs"
 );
 
+pub use check::{check, Checked};
 pub use depth::MAX_NESTING;
 pub use parse::parse_module;
-pub use check::{check, Checked};

@@ -511,7 +511,6 @@ pub fn module(errs: &mut Vec<Diagnostic>, header: Option<ModuleHeader>, items: V
     Module { header, imports, decls, span }
 }
 
-
 /// The diagnostic for `module M` in an export list.
 pub fn unsupported_export(m: &Name, span: Span) -> Diagnostic {
     Diagnostic::error("exporting a module is not supported", span, format!("this re-exports module `{}`", m.text))
@@ -698,7 +697,6 @@ fn invalid_constraint(span: Span) -> Diagnostic {
     Diagnostic::error("invalid constraint", span, "expected a class name applied to one type, as in `Eq a`")
 }
 
-
 /// `T a b` as the head of a `data`, `newtype` or `type` declaration.
 fn decl_head(errs: &mut Vec<Diagnostic>, t: Type, what: &str) -> (Name, Vec<Name>) {
     let span = type_span(&t);
@@ -821,8 +819,6 @@ pub fn infix_con_decl(a: Vec<(bool, Type)>, op: Name, b: Vec<(bool, Type)>, span
 pub fn fields(_names: usize, strict: bool, ty: Type) -> Vec<Field> {
     vec![Field { strict, ty }]
 }
-
-
 
 /// Whether an operator name is a variable (not a constructor) operator.
 pub fn is_var_op(n: &Name) -> bool {

@@ -91,11 +91,17 @@ pub fn group_bindings<'a>(decls: &'a [Decl], sigs_declare: bool, diags: &mut Vec
                             if c.args.len() != arity {
                                 diags.push(
                                     Diagnostic::error(
-                                        format!("the equations of `{}` have different numbers of arguments", c.name.text),
+                                        format!(
+                                            "the equations of `{}` have different numbers of arguments",
+                                            c.name.text
+                                        ),
                                         c.span,
                                         format!("this equation has {}", plural(c.args.len(), "argument")),
                                     )
-                                    .with_secondary(clauses[0].span, format!("this one has {}", plural(arity, "argument"))),
+                                    .with_secondary(
+                                        clauses[0].span,
+                                        format!("this one has {}", plural(arity, "argument")),
+                                    ),
                                 );
                             }
                             clauses.push(c);
@@ -106,9 +112,10 @@ pub fn group_bindings<'a>(decls: &'a [Decl], sigs_declare: bool, diags: &mut Vec
                     }
                 }
                 if let Some(first) = defined.get(c.name.text.as_str()) {
-                    diags.push(defined_twice(&c.name, *first).with_note(
-                        "the equations of a function must be written together, one after another",
-                    ));
+                    diags.push(
+                        defined_twice(&c.name, *first)
+                            .with_note("the equations of a function must be written together, one after another"),
+                    );
                 } else {
                     defined.insert(&c.name.text, c.name.span);
                 }
@@ -136,8 +143,12 @@ pub fn group_bindings<'a>(decls: &'a [Decl], sigs_declare: bool, diags: &mut Vec
                     if let Some(first) = group.sigs.get(&n.text) {
                         let first_span = first.names.iter().find(|m| m.text == n.text).map_or(first.span, |m| m.span);
                         diags.push(
-                            Diagnostic::error(format!("`{}` has two type signatures", n.text), n.span, "second signature")
-                                .with_secondary(first_span, "first signature"),
+                            Diagnostic::error(
+                                format!("`{}` has two type signatures", n.text),
+                                n.span,
+                                "second signature",
+                            )
+                            .with_secondary(first_span, "first signature"),
                         );
                     } else {
                         group.sigs.insert(n.text.clone(), s);
@@ -152,7 +163,9 @@ pub fn group_bindings<'a>(decls: &'a [Decl], sigs_declare: bool, diags: &mut Vec
         let mut lacking: Vec<&Name> = Vec::new();
         for s in group.sigs.values() {
             for n in &s.names {
-                if !defined.contains_key(n.text.as_str()) && group.sigs.get(&n.text).is_some_and(|f| std::ptr::eq(*f, *s)) {
+                if !defined.contains_key(n.text.as_str())
+                    && group.sigs.get(&n.text).is_some_and(|f| std::ptr::eq(*f, *s))
+                {
                     lacking.push(n);
                 }
             }
@@ -269,8 +282,12 @@ impl Resolver<'_, '_> {
                     for c in &dd.cons {
                         if c.record {
                             self.diags.push(
-                                Diagnostic::error("records are not supported", c.span, "a constructor with named fields")
-                                    .with_help("declare the fields by position: `K t1 t2`"),
+                                Diagnostic::error(
+                                    "records are not supported",
+                                    c.span,
+                                    "a constructor with named fields",
+                                )
+                                .with_help("declare the fields by position: `K t1 t2`"),
                             );
                         }
                     }
@@ -384,8 +401,12 @@ impl Resolver<'_, '_> {
             for n in pat_binders(p) {
                 if let Some(first) = scope.get(&n.text) {
                     self.diags.push(
-                        Diagnostic::error(format!("`{}` is bound twice in the same pattern", n.text), n.span, "bound again here")
-                            .with_secondary(*first, "first bound here"),
+                        Diagnostic::error(
+                            format!("`{}` is bound twice in the same pattern", n.text),
+                            n.span,
+                            "bound again here",
+                        )
+                        .with_secondary(*first, "first bound here"),
                     );
                 } else {
                     scope.insert(n.text.clone(), n.span);
@@ -429,8 +450,12 @@ impl Resolver<'_, '_> {
         for n in pat_binders(p) {
             if let Some(first) = scope.get(&n.text) {
                 self.diags.push(
-                    Diagnostic::error(format!("`{}` is bound twice in the same pattern", n.text), n.span, "bound again here")
-                        .with_secondary(*first, "first bound here"),
+                    Diagnostic::error(
+                        format!("`{}` is bound twice in the same pattern", n.text),
+                        n.span,
+                        "bound again here",
+                    )
+                    .with_secondary(*first, "first bound here"),
                 );
             } else {
                 scope.insert(n.text.clone(), n.span);
@@ -487,7 +512,8 @@ impl Resolver<'_, '_> {
         if self.imported.cons.contains(&n.text) || n.text.starts_with("(,") {
             return;
         }
-        let mut d = Diagnostic::error(format!("unknown constructor `{}`", n.text), n.span, "not a constructor in scope");
+        let mut d =
+            Diagnostic::error(format!("unknown constructor `{}`", n.text), n.span, "not a constructor in scope");
         if let Some(m) = self.imported.elsewhere.get(&n.text) {
             d = d.with_help(format!("`{}` is in `{m}`: add `import {m}`", n.text));
         } else if let Some(s) = did_you_mean(&n.text, self.imported.cons.iter().map(String::as_str)) {

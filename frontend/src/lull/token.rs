@@ -759,14 +759,17 @@ fn integer<'s>(digits: &str, radix: u32, span: Span, errors: &mut Vec<Diagnostic
 fn invalid_chars(run: Span, source: &str) -> Diagnostic {
     let text = run.text(source);
     let what = if text.chars().count() == 1 { "character" } else { "characters" };
-    let d = Diagnostic::error(format!("invalid {what} {}", crate::diagnostic::quote_chars(text)), run, "not part of any token");
+    let d = Diagnostic::error(
+        format!("invalid {what} {}", crate::diagnostic::quote_chars(text)),
+        run,
+        "not part of any token",
+    );
     if text.contains("-}") {
         d.with_note("`-}` closes a comment, but no comment is open here")
     } else {
         d
     }
 }
-
 
 impl Tok<'_> {
     /// How messages name this token: its text in backticks for fixed

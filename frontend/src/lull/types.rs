@@ -247,9 +247,7 @@ impl<'a> Printer<'a> {
         match ty {
             Ty::Var(v) => out.push_str(&self.var_name(VarKey::Var(*v))),
             Ty::Gen(g) => out.push_str(&self.var_name(VarKey::Gen(*g))),
-            Ty::Skolem(s) => {
-                out.push_str(self.skolem_names.get(*s as usize).map_or("t", |n| n.as_str()))
-            }
+            Ty::Skolem(s) => out.push_str(self.skolem_names.get(*s as usize).map_or("t", |n| n.as_str())),
             Ty::Con(c, args) => {
                 if let Some((a, r)) = ty.as_fun() {
                     if prec > 0 {
@@ -314,7 +312,10 @@ mod tests {
         let mut p = Printer::new(&tc, &[]);
         let t = Ty::fun(
             Ty::fun(Ty::Var(7), Ty::Var(3)),
-            Ty::fun(Ty::list(Ty::Var(7)), Ty::Con(TyCon::IO, vec![Ty::Con(TyCon::TUPLE2, vec![Ty::int(), Ty::unit()])])),
+            Ty::fun(
+                Ty::list(Ty::Var(7)),
+                Ty::Con(TyCon::IO, vec![Ty::Con(TyCon::TUPLE2, vec![Ty::int(), Ty::unit()])]),
+            ),
         );
         assert_eq!(p.print(&t), "(a -> b) -> [a] -> IO (Int, ())");
         assert_eq!(var_name(27), "b1");

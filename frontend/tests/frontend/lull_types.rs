@@ -10,7 +10,9 @@ use lull_frontend::lull::types::{Ty, TyCon};
 fn types(src: &str) -> Vec<String> {
     let src = with_main(src);
     match check(&src) {
-        Ok(c) => c.top_level_types().into_iter().filter(|(n, _)| n != "main").map(|(n, t)| format!("{n} :: {t}")).collect(),
+        Ok(c) => {
+            c.top_level_types().into_iter().filter(|(n, _)| n != "main").map(|(n, t)| format!("{n} :: {t}")).collect()
+        }
         Err(d) => panic!("{src:?} does not check:\n{}", render(&d, "test.lull", &src)),
     }
 }
@@ -98,14 +100,20 @@ fn numeric_errors() {
 
 #[test]
 fn eq_ord_show_contexts_are_accepted() {
-    assert_eq!(types("f :: (Eq a, Show a) => a -> String\nf x = if x == x then show x else \"\""), ["f :: a -> String"]);
+    assert_eq!(
+        types("f :: (Eq a, Show a) => a -> String\nf x = if x == x then show x else \"\""),
+        ["f :: a -> String"]
+    );
     assert_eq!(types("g x = show x ++ show (x < x)"), ["g :: a -> [Char]"]);
 }
 
 #[test]
 fn newtypes_synonyms_and_data() {
     assert_eq!(types("newtype Age = Age Int\nolder (Age n) = Age (n + 1)"), ["older :: Age -> Age"]);
-    assert_eq!(types("type P = (Int, Int)\no :: P\no = (0, 0)\nf (x, _) = x\nz = f o"), ["o :: P", "f :: (a, b) -> a", "z :: Int"]);
+    assert_eq!(
+        types("type P = (Int, Int)\no :: P\no = (0, 0)\nf (x, _) = x\nz = f o"),
+        ["o :: P", "f :: (a, b) -> a", "z :: Int"]
+    );
     assert_eq!(
         types("data T a = L | N (T a) a (T a)\nsize L = 0\nsize (N l _ r) = size l + 1 + size r"),
         ["size :: T a -> Int"]
@@ -150,7 +158,10 @@ fn do_blocks() {
 fn comprehensions_ranges_sections() {
     assert_eq!(types("p n = [(a, b) | a <- [1 .. n], let b = a * a, odd b]"), ["p :: Int -> [(Int, Int)]"]);
     assert_eq!(types("c = ['a' .. 'e']\nd = [1.0, 1.5 .. 3]"), ["c :: [Char]", "d :: [Double]"]);
-    assert_eq!(types("a = map (* 2)\nb = map (2 -)\nc = (`div` 2)"), ["a :: [Int] -> [Int]", "b :: [Int] -> [Int]", "c :: Int -> Int"]);
+    assert_eq!(
+        types("a = map (* 2)\nb = map (2 -)\nc = (`div` 2)"),
+        ["a :: [Int] -> [Int]", "b :: [Int] -> [Int]", "c :: Int -> Int"]
+    );
     assert_error("p = [x | x <- [1], x]", "`Bool` is not a numeric type");
     assert_error("p = [x | x <- Just 1]", "expected `[a]`, found `Maybe b`");
 }

@@ -30,11 +30,8 @@ fn header_constants() -> BTreeMap<String, i64> {
             continue;
         }
         let value = value.trim_start_matches('(').trim_end_matches(')');
-        let parsed = if let Some(hex) = value.strip_prefix("0x") {
-            i64::from_str_radix(hex, 16)
-        } else {
-            value.parse()
-        };
+        let parsed =
+            if let Some(hex) = value.strip_prefix("0x") { i64::from_str_radix(hex, 16) } else { value.parse() };
         match parsed {
             Ok(v) => {
                 let previous = constants.insert(name.to_string(), v);
@@ -57,10 +54,7 @@ fn rust_constants() -> BTreeMap<String, i64> {
         ("LULL_WORD_SIZE", layout::WORD_SIZE),
         ("LULL_MIN_OBJECT_WORDS", layout::MIN_OBJECT_WORDS),
         ("LULL_INFO_SIZE", layout::INFO_SIZE),
-        (
-            "LULL_INFO_OFFSET_CON_OR_ARITY",
-            layout::INFO_OFFSET_CON_OR_ARITY,
-        ),
+        ("LULL_INFO_OFFSET_CON_OR_ARITY", layout::INFO_OFFSET_CON_OR_ARITY),
         ("LULL_INFO_OFFSET_NPTRS", layout::INFO_OFFSET_NPTRS),
         ("LULL_INFO_OFFSET_SIZE", layout::INFO_OFFSET_SIZE),
         ("LULL_INFO_OFFSET_TAG", layout::INFO_OFFSET_TAG),
@@ -83,10 +77,7 @@ fn rust_layout_constants_match_the_c_header() {
     let rust = rust_constants();
     for (name, value) in &rust {
         match c.get(name) {
-            Some(c_value) => assert_eq!(
-                c_value, value,
-                "{name} is {c_value} in lull_rt.h but {value} in layout.rs"
-            ),
+            Some(c_value) => assert_eq!(c_value, value, "{name} is {c_value} in lull_rt.h but {value} in layout.rs"),
             None => panic!("{name} is in layout.rs but not in lull_rt.h"),
         }
     }

@@ -478,7 +478,10 @@ impl fmt::Display for PrimOp {
 impl Drop for Expr {
     fn drop(&mut self) {
         // Fast path: leaves own no sub-expressions.
-        if matches!(self, Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Free(_) | Expr::Str(_) | Expr::Error { .. }) {
+        if matches!(
+            self,
+            Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Free(_) | Expr::Str(_) | Expr::Error { .. }
+        ) {
             return;
         }
         let mut stack: Vec<Expr> = Vec::new();

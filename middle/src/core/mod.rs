@@ -14,10 +14,10 @@
 //! λ parser), and the `lull` driver runs them on a thread with a large stack.
 
 pub mod builder;
+pub mod interp;
 pub mod ir;
+pub mod nf;
 pub mod parse;
 pub mod print;
 mod text;
 pub mod verify;
-pub mod interp;
-pub mod nf;

@@ -667,12 +667,28 @@ mod tests {
 
     #[test]
     fn prints_constructors_and_literals() {
-        let l = Nf::Con("Cons".into(), vec![Nf::Int(1), Nf::Con("Cons".into(), vec![Nf::Int(2), Nf::Con("Nil".into(), vec![])])]);
+        let l = Nf::Con(
+            "Cons".into(),
+            vec![Nf::Int(1), Nf::Con("Cons".into(), vec![Nf::Int(2), Nf::Con("Nil".into(), vec![])])],
+        );
         assert_eq!(l.to_string(), "Cons 1 (Cons 2 Nil)");
-        let c = Nf::Con("P".into(), vec![Nf::Int(-3), Nf::Float(1.0), Nf::Float(-0.5), Nf::Float(f64::NAN), Nf::Float(f64::INFINITY), Nf::Float(1e100)]);
+        let c = Nf::Con(
+            "P".into(),
+            vec![
+                Nf::Int(-3),
+                Nf::Float(1.0),
+                Nf::Float(-0.5),
+                Nf::Float(f64::NAN),
+                Nf::Float(f64::INFINITY),
+                Nf::Float(1e100),
+            ],
+        );
         assert_eq!(c.to_string(), "P (-3) 1.0 (-0.5) NaN inf 1.0e100");
         assert_eq!(Nf::Float(f64::NEG_INFINITY).to_string(), "-inf");
-        let a = app(Nf::Free("f".into()), vec![app(Nf::Free("g".into()), vec![Nf::Free("x".into())]), Nf::Free("y".into())]);
+        let a = app(
+            Nf::Free("f".into()),
+            vec![app(Nf::Free("g".into()), vec![Nf::Free("x".into())]), Nf::Free("y".into())],
+        );
         assert_eq!(a.to_string(), "f (g x) y");
     }
 

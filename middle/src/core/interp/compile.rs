@@ -116,7 +116,10 @@ pub(crate) enum Alts {
     None,
     /// Alternatives over the constructors of the data type (program-wide
     /// index): by tag, the number of fields and the body.
-    Con { data: u32, by_tag: Box<[Option<(u32, Code)>]> },
+    Con {
+        data: u32,
+        by_tag: Box<[Option<(u32, Code)>]>,
+    },
     Int(Box<[(i64, Code)]>),
     Float(Box<[(f64, Code)]>),
 }
@@ -159,7 +162,14 @@ impl Program {
 pub(crate) const COMPILE_STACK_BUDGET: usize = super::THREAD_STACK - (16 << 20);
 
 pub(crate) fn compile(modules: &[&Module]) -> Program {
-    let mut prog = Program { cons: Vec::new(), data_names: Vec::new(), globals: Vec::new(), global_names: Vec::new(), global_base: Vec::new(), closed: Vec::new() };
+    let mut prog = Program {
+        cons: Vec::new(),
+        data_names: Vec::new(),
+        globals: Vec::new(),
+        global_names: Vec::new(),
+        global_base: Vec::new(),
+        closed: Vec::new(),
+    };
     let stack_start = stack_addr();
     for m in modules {
         let data_base = prog.data_names.len() as u32;
@@ -336,7 +346,10 @@ impl Compiler<'_> {
 
     fn con(&self, c: ConRef) -> R<(u32, &ConDecl)> {
         let base = self.con_base.get(c.data.index()).ok_or_else(|| format!("no data type {}", c.data))?;
-        let decl = self.m.datas[c.data.index()].cons.get(c.tag as usize).ok_or_else(|| format!("no constructor {} in {}", c.tag, c.data))?;
+        let decl = self.m.datas[c.data.index()]
+            .cons
+            .get(c.tag as usize)
+            .ok_or_else(|| format!("no constructor {} in {}", c.tag, c.data))?;
         Ok((base + c.tag, decl))
     }
 
@@ -393,7 +406,12 @@ impl Compiler<'_> {
     }
 
     fn str_code(&self, s: &StrLit) -> R<StrCode> {
-        Ok(StrCode { chars: s.text.chars().collect(), nil: self.con(s.nil)?.0, cons: self.con(s.cons)?.0, chr: self.con(s.chr)?.0 })
+        Ok(StrCode {
+            chars: s.text.chars().collect(),
+            nil: self.con(s.nil)?.0,
+            cons: self.con(s.cons)?.0,
+            chr: self.con(s.chr)?.0,
+        })
     }
 
     /// A lazily built value. In a `letrec`, atoms become thunks too (so
@@ -410,7 +428,9 @@ impl Compiler<'_> {
                 Err(l) => Build::Lam(Box::new(l)),
             },
             Expr::Str(s) => Build::Str(Box::new(self.str_code(s)?)),
-            Expr::Con(c, args) if args.iter().all(|a| matches!(a, Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Free(_))) => {
+            Expr::Con(c, args)
+                if args.iter().all(|a| matches!(a, Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Free(_))) =>
+            {
                 let (ci, _) = self.con(*c)?;
                 let mut atoms = Vec::with_capacity(args.len());
                 for a in args {
@@ -429,7 +449,9 @@ impl Compiler<'_> {
         for (i, a) in args.iter().enumerate() {
             let forced = force.get(i).copied().unwrap_or(false);
             match self.atom(a)? {
-                Some(at) if !forced || !matches!(at, Atom::Cap(_) | Atom::Loc(_) | Atom::Global(_) | Atom::Free(_)) => atoms.push(at),
+                Some(at) if !forced || !matches!(at, Atom::Cap(_) | Atom::Loc(_) | Atom::Global(_) | Atom::Free(_)) => {
+                    atoms.push(at)
+                }
                 _ => {
                     let code = self.expr(a)?;
                     strict.push(code);
@@ -489,7 +511,9 @@ impl Compiler<'_> {
                         self.unbind(&[*x], d)?;
                         Code::Strict(Box::new(rhs), Box::new(body))
                     }
-                    (xs, Expr::Prim(op, args)) if op.signature().results.len() == xs.len() && args.len() == op.signature().args.len() => {
+                    (xs, Expr::Prim(op, args))
+                        if op.signature().results.len() == xs.len() && args.len() == op.signature().args.len() =>
+                    {
                         let sig = op.signature();
                         let force: Vec<bool> = (0..args.len()).map(|i| sig.effect && i == 0).collect();
                         let mut strict = Vec::new();
@@ -501,7 +525,12 @@ impl Compiler<'_> {
                         self.unbind(xs, d)?;
                         Self::wrap_strict(Code::PrimBind(*op, atoms.into_boxed_slice(), Box::new(body)), strict)
                     }
-                    _ => return Err(format!("a strict let binds {} variables to an expression with one result", xs.len())),
+                    _ => {
+                        return Err(format!(
+                            "a strict let binds {} variables to an expression with one result",
+                            xs.len()
+                        ))
+                    }
                 }
             }
             Expr::LetRec(binds, body) => {
@@ -522,7 +551,12 @@ impl Compiler<'_> {
             Expr::Con(c, args) => {
                 let (ci, decl) = self.con(*c)?;
                 if decl.fields.len() != args.len() {
-                    return Err(format!("constructor {} has {} fields, given {}", decl.name, decl.fields.len(), args.len()));
+                    return Err(format!(
+                        "constructor {} has {} fields, given {}",
+                        decl.name,
+                        decl.fields.len(),
+                        args.len()
+                    ));
                 }
                 let reps = decl.fields.clone();
                 let d = self.depth()?;
@@ -576,7 +610,12 @@ impl Compiler<'_> {
                     }
                     let (_, decl) = self.con(*con)?;
                     if decl.fields.len() != fs.len() {
-                        return Err(format!("pattern {} binds {} fields, the constructor has {}", decl.name, fs.len(), decl.fields.len()));
+                        return Err(format!(
+                            "pattern {} binds {} fields, the constructor has {}",
+                            decl.name,
+                            fs.len(),
+                            decl.fields.len()
+                        ));
                     }
                     let d1 = self.depth()?;
                     for f in fs {

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(LimitHit::Memory(256 << 20).to_string(), "memory limit of 256 MiB reached (--max-memory)");
         assert_eq!(LimitHit::Memory(1000).to_string(), "memory limit of 1000 bytes reached (--max-memory)");
         assert_eq!(LimitHit::Timeout(Duration::from_secs(2)).to_string(), "time limit of 2 s reached (--timeout)");
-        assert_eq!(LimitHit::Timeout(Duration::from_millis(500)).to_string(), "time limit of 0.5 s reached (--timeout)");
+        assert_eq!(
+            LimitHit::Timeout(Duration::from_millis(500)).to_string(),
+            "time limit of 0.5 s reached (--timeout)"
+        );
         assert_eq!(EvalError::Loop.to_string(), "<<loop>>");
         let e = EvalError::Runtime { msg: "boom".into(), loc: Some("f.lull:3:4".into()) };
         assert_eq!(e.to_string(), "f.lull:3:4: boom");

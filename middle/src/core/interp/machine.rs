@@ -126,7 +126,9 @@ impl<'p> Machine<'p> {
             .iter()
             .map(|g| match g {
                 GlobalCode::Fun(code) => Val::Ptr(alloc(Obj::Fun { code, env: Env::E0 })),
-                GlobalCode::Caf(code) => Val::Ptr(alloc(Obj::Thunk(std::cell::RefCell::new(Thunk::Pending { code, env: Env::E0 })))),
+                GlobalCode::Caf(code) => {
+                    Val::Ptr(alloc(Obj::Thunk(std::cell::RefCell::new(Thunk::Pending { code, env: Env::E0 }))))
+                }
             })
             .collect();
         let closed = prog.closed.iter().map(|code| Val::Ptr(alloc(Obj::Fun { code, env: Env::E0 }))).collect();
@@ -289,7 +291,9 @@ impl<'p> Machine<'p> {
             },
             Atom::Int(n) => Val::Int(*n),
             Atom::Float(x) => Val::Float(*x),
-            Atom::Free(name) => Val::Ptr(alloc(Obj::Rigid { head: Head::Free(name.clone()), prev: None, args: Box::new([]) })),
+            Atom::Free(name) => {
+                Val::Ptr(alloc(Obj::Rigid { head: Head::Free(name.clone()), prev: None, args: Box::new([]) }))
+            }
         })
     }
 
@@ -387,7 +391,10 @@ impl<'p> Machine<'p> {
                             Mode::Ret(Val::Ptr(alloc(Obj::Rigid { head, prev: Some(p.clone()), args })))
                         }
                         Obj::Con { .. } => {
-                            return Err(rt(format!("cannot apply a constructor ({}) to arguments", describe(&Val::Ptr(p.clone()), self.prog))));
+                            return Err(rt(format!(
+                                "cannot apply a constructor ({}) to arguments",
+                                describe(&Val::Ptr(p.clone()), self.prog)
+                            )));
                         }
                     }
                 }
@@ -483,13 +490,15 @@ impl<'p> Machine<'p> {
             }
             Frame::Strict { body, top, eb, lb, lbase, argbase } => {
                 self.locals.truncate(top as usize);
-                (self.eb, self.lb, self.lbase, self.argbase) = (eb as usize, lb as usize, lbase as usize, argbase as usize);
+                (self.eb, self.lb, self.lbase, self.argbase) =
+                    (eb as usize, lb as usize, lbase as usize, argbase as usize);
                 self.locals.push(v);
                 Mode::Eval(body)
             }
             Frame::Case { code, top, eb, lb, lbase, argbase } => {
                 self.locals.truncate(top as usize);
-                (self.eb, self.lb, self.lbase, self.argbase) = (eb as usize, lb as usize, lbase as usize, argbase as usize);
+                (self.eb, self.lb, self.lbase, self.argbase) =
+                    (eb as usize, lb as usize, lbase as usize, argbase as usize);
                 self.select(code, v)?
             }
         }))
@@ -530,7 +539,10 @@ impl<'p> Machine<'p> {
                     }
                     _ => {
                         self.locals.push(v);
-                        code.default.as_ref().map(Mode::Eval).ok_or_else(|| rt(format!("no case alternative matches constructor {}", info.name)))
+                        code.default
+                            .as_ref()
+                            .map(Mode::Eval)
+                            .ok_or_else(|| rt(format!("no case alternative matches constructor {}", info.name)))
                     }
                 }
             }
@@ -541,7 +553,11 @@ impl<'p> Machine<'p> {
                 self.locals.push(v);
                 match alts.iter().find(|(m, _)| *m == n) {
                     Some((_, body)) => Ok(Mode::Eval(body)),
-                    None => code.default.as_ref().map(Mode::Eval).ok_or_else(|| rt(format!("no case alternative matches {n}"))),
+                    None => code
+                        .default
+                        .as_ref()
+                        .map(Mode::Eval)
+                        .ok_or_else(|| rt(format!("no case alternative matches {n}"))),
                 }
             }
             Alts::Float(alts) => {
@@ -551,7 +567,11 @@ impl<'p> Machine<'p> {
                 self.locals.push(v);
                 match alts.iter().find(|(m, _)| *m == x) {
                     Some((_, body)) => Ok(Mode::Eval(body)),
-                    None => code.default.as_ref().map(Mode::Eval).ok_or_else(|| rt(format!("no case alternative matches {x:?}"))),
+                    None => code
+                        .default
+                        .as_ref()
+                        .map(Mode::Eval)
+                        .ok_or_else(|| rt(format!("no case alternative matches {x:?}"))),
                 }
             }
         }
@@ -823,7 +843,9 @@ pub(crate) fn describe(v: &Val<'_>, prog: &Program) -> String {
         Val::Float(x) => format!("the float {x:?}"),
         Val::Ptr(p) => match &**p {
             Obj::Fun { .. } | Obj::Pap { .. } => "a function".into(),
-            Obj::Con { con, .. } => format!("constructor {}", prog.cons.get(*con as usize).map_or("?", |c| c.name.as_str())),
+            Obj::Con { con, .. } => {
+                format!("constructor {}", prog.cons.get(*con as usize).map_or("?", |c| c.name.as_str()))
+            }
             Obj::Rigid { head: Head::Free(n), .. } => format!("a rigid term (free variable {n})"),
             Obj::Rigid { head: Head::Bound(_), .. } => "a rigid term (a variable bound outside)".into(),
             Obj::Thunk(_) => "an unevaluated thunk".into(),

@@ -111,7 +111,12 @@ pub fn normalise(module: &Module, entry: GlobalId, limits: &Limits) -> Result<(N
     normalise_with_io(module, entry, limits, Io::stdio)
 }
 
-fn normalise_with_io(module: &Module, entry: GlobalId, limits: &Limits, io: impl FnOnce() -> Io + Send) -> Result<(Nf, Stats), EvalError> {
+fn normalise_with_io(
+    module: &Module,
+    entry: GlobalId,
+    limits: &Limits,
+    io: impl FnOnce() -> Io + Send,
+) -> Result<(Nf, Stats), EvalError> {
     on_interp_thread(move || {
         let prog = compile::compile(&[module]);
         let root = prog.global(0, entry)?;
@@ -133,7 +138,13 @@ fn normalise_with_io(module: &Module, entry: GlobalId, limits: &Limits, io: impl
 /// same fresh rigid variable) and the comparison stops at the first
 /// difference, without building either normal form. Constructors compare
 /// by name, floats bitwise.
-pub fn conv(a: &Module, a_entry: GlobalId, b: &Module, b_entry: GlobalId, limits: &Limits) -> Result<(bool, Stats), EvalError> {
+pub fn conv(
+    a: &Module,
+    a_entry: GlobalId,
+    b: &Module,
+    b_entry: GlobalId,
+    limits: &Limits,
+) -> Result<(bool, Stats), EvalError> {
     on_interp_thread(move || {
         let prog = compile::compile(&[a, b]);
         let ra = prog.global(0, a_entry)?;

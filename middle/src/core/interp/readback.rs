@@ -13,6 +13,7 @@
 //!   variable when the spine is empty);
 //! * a constructor becomes [`Nf::Con`] of its fields read back; literals
 //!   are themselves.
+//!
 //! Fresh ids come from a counter of the machine, so they are unique in the
 //! whole run, hence in the term. Read-back builds the normal form top-down:
 //! its worklist pairs a value with the placeholder node it must fill, so

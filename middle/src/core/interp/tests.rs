@@ -240,7 +240,11 @@ fn sharing_of_let() {
     let f = b.var("f", Rep::Value);
     // let x = (\y. y) w in \f. f x x
     let idlam = B::lam(vec![y], B::var_ref(y));
-    let body = B::let_(x, B::app(idlam.clone(), vec![B::free("w")]), B::lam(vec![f], B::app(B::var_ref(f), vec![B::var_ref(x), B::var_ref(x)])));
+    let body = B::let_(
+        x,
+        B::app(idlam.clone(), vec![B::free("w")]),
+        B::lam(vec![f], B::app(B::var_ref(f), vec![B::var_ref(x), B::var_ref(x)])),
+    );
     let g = b.def("main", body);
     let m = b.finish();
     let (nf, stats) = normalise(&m, g, &Limits::default()).unwrap();
@@ -290,20 +294,39 @@ fn constructors_and_cases() {
     let t = list_ty(&mut b);
     let (h, tl, s) = (b.var("h", Rep::Value), b.var("t", Rep::Value), b.var("s", Rep::Value));
     // case Cons 1 (Cons 2 Nil) of Cons h t -> Cons t h
-    let lst = B::con(t.cons, vec![B::con(t.int, vec![B::int(1)]), B::con(t.cons, vec![B::con(t.int, vec![B::int(2)]), B::con(t.nil, vec![])])]);
+    let lst = B::con(
+        t.cons,
+        vec![
+            B::con(t.int, vec![B::int(1)]),
+            B::con(t.cons, vec![B::con(t.int, vec![B::int(2)]), B::con(t.nil, vec![])]),
+        ],
+    );
     let g = b.def("whole", lst.clone());
-    let swap = B::case(lst, s, vec![Alt { pat: Pat::Con(t.cons, vec![h, tl]), body: B::con(t.cons, vec![B::var_ref(tl), B::var_ref(h)]) }], None);
+    let swap = B::case(
+        lst,
+        s,
+        vec![Alt { pat: Pat::Con(t.cons, vec![h, tl]), body: B::con(t.cons, vec![B::var_ref(tl), B::var_ref(h)]) }],
+        None,
+    );
     let g2 = b.def("swap", swap);
     // literal case with default
     let (n, k) = (b.var("n", Rep::Int64), b.var("k", Rep::Int64));
     let lit = B::case(
         B::prim(PrimOp::IAdd, vec![B::int(40), B::int(2)]),
         n,
-        vec![Alt { pat: Pat::Lit(Lit::Int(41)), body: B::free("no") }, Alt { pat: Pat::Lit(Lit::Int(42)), body: B::free("yes") }],
+        vec![
+            Alt { pat: Pat::Lit(Lit::Int(41)), body: B::free("no") },
+            Alt { pat: Pat::Lit(Lit::Int(42)), body: B::free("yes") },
+        ],
         Some(B::free("default")),
     );
     let g3 = b.def("lit", lit);
-    let dflt = B::case(B::int(7), k, vec![Alt { pat: Pat::Lit(Lit::Int(1)), body: B::free("one") }], Some(B::con(t.int, vec![B::var_ref(k)])));
+    let dflt = B::case(
+        B::int(7),
+        k,
+        vec![Alt { pat: Pat::Lit(Lit::Int(1)), body: B::free("one") }],
+        Some(B::con(t.int, vec![B::var_ref(k)])),
+    );
     let g4 = b.def("dflt", dflt);
     let m = b.finish();
     assert_eq!(nf_of(&m, g), "Cons (I 1) (Cons (I 2) Nil)");
@@ -404,7 +427,8 @@ fn putchar_and_getchar() {
     let mut b = B::new();
     let t = list_ty(&mut b);
     let tok = b.var("tok", Rep::Value);
-    let (t1, t2, t3, c) = (b.var("t1", Rep::Value), b.var("t2", Rep::Value), b.var("t3", Rep::Value), b.var("c", Rep::Int64));
+    let (t1, t2, t3, c) =
+        (b.var("t1", Rep::Value), b.var("t2", Rep::Value), b.var("t3", Rep::Value), b.var("c", Rep::Int64));
     // \tok. strict t1 = putchar tok 'é'; strict (t2, c) = getchar t1; strict t3 = putchar t2 (c + 1); I c
     let body = B::let_strict(
         vec![t1],
@@ -434,7 +458,11 @@ fn output_is_flushed_before_errors() {
     let mut b = B::new();
     let tok = b.var("tok", Rep::Value);
     let t1 = b.var("t1", Rep::Value);
-    let body = B::let_strict(vec![t1], B::prim(PrimOp::PutChar, vec![B::var_ref(tok), B::int('!' as i64)]), Expr::Error { rep: Rep::Value, msg: "stop".into(), loc: Some("x.lull:1:2".into()) });
+    let body = B::let_strict(
+        vec![t1],
+        B::prim(PrimOp::PutChar, vec![B::var_ref(tok), B::int('!' as i64)]),
+        Expr::Error { rep: Rep::Value, msg: "stop".into(), loc: Some("x.lull:1:2".into()) },
+    );
     let g = b.def("main", B::lam(vec![tok], body));
     let m = b.finish();
     let (out, r) = run_io(&m, g, b"");
@@ -478,12 +506,31 @@ fn errors_and_loops() {
     let g_caf = b.declare("caf");
     b.define(g_caf, B::app(B::global(g_caf), vec![]));
     let (y, sc) = (b.var("y", Rep::Value), b.var("sc", Rep::Value));
-    let g_case_fun = b.def("case_fun", B::case(B::lam(vec![y], B::var_ref(y)), sc, vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }], None));
+    let g_case_fun = b.def(
+        "case_fun",
+        B::case(
+            B::lam(vec![y], B::var_ref(y)),
+            sc,
+            vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }],
+            None,
+        ),
+    );
     let sc2 = b.var("sc2", Rep::Value);
-    let g_case_rigid = b.def("case_rigid", B::case(B::free("q"), sc2, vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }], None));
+    let g_case_rigid = b.def(
+        "case_rigid",
+        B::case(B::free("q"), sc2, vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }], None),
+    );
     let g_app_con = b.def("app_con", B::app(B::con(t.nil, vec![]), vec![B::free("a")]));
     let sc3 = b.var("sc3", Rep::Value);
-    let g_no_alt = b.def("no_alt", B::case(B::con(t.cons, vec![B::free("a"), B::free("b")]), sc3, vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }], None));
+    let g_no_alt = b.def(
+        "no_alt",
+        B::case(
+            B::con(t.cons, vec![B::free("a"), B::free("b")]),
+            sc3,
+            vec![Alt { pat: Pat::Con(t.nil, vec![]), body: B::free("n") }],
+            None,
+        ),
+    );
     let m = b.finish();
     let err = |g| normalise(&m, g, &Limits::default()).err().unwrap();
     assert_eq!(err(g_err), EvalError::Runtime { msg: "undefined".into(), loc: Some("a.lull:3:1".into()) });
@@ -547,7 +594,13 @@ fn memory_limit_on_growth() {
     assert_eq!(e, EvalError::Limit(LimitHit::Memory(16 << 20)));
     assert_eq!(e.to_string(), "memory limit of 16 MiB reached (--max-memory)");
     // and the timeout stops it too
-    let e = normalise(&m, g, &Limits { timeout: Some(Duration::from_millis(100)), max_memory: Some(1 << 30), ..Limits::default() }).err().unwrap();
+    let e = normalise(
+        &m,
+        g,
+        &Limits { timeout: Some(Duration::from_millis(100)), max_memory: Some(1 << 30), ..Limits::default() },
+    )
+    .err()
+    .unwrap();
     assert!(matches!(e, EvalError::Limit(_)));
 }
 
@@ -679,7 +732,13 @@ fn long_lists_and_thunk_chains_drop_iteratively() {
                 B::var_ref(k),
                 k2,
                 vec![Alt { pat: Pat::Lit(Lit::Int(0)), body: B::var_ref(acc) }],
-                Some(B::app(B::global(go), vec![B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k), B::int(1)])]), B::con(t.cons, vec![B::var_ref(nv), B::var_ref(acc)])])),
+                Some(B::app(
+                    B::global(go),
+                    vec![
+                        B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k), B::int(1)])]),
+                        B::con(t.cons, vec![B::var_ref(nv), B::var_ref(acc)]),
+                    ],
+                )),
             ),
         }],
         None,
@@ -687,9 +746,19 @@ fn long_lists_and_thunk_chains_drop_iteratively() {
     b.define(go, B::lam(vec![nv, acc], body));
     let list = b.def("list", B::app(B::global(go), vec![B::con(t.int, vec![B::int(n)]), B::con(t.nil, vec![])]));
     let sc = b.var("sc", Rep::Value);
-    let head = b.def("head", B::case(B::global(list), sc, vec![Alt { pat: Pat::Con(t.cons, vec![h, tl]), body: B::var_ref(h) }], None));
+    let head = b.def(
+        "head",
+        B::case(B::global(list), sc, vec![Alt { pat: Pat::Con(t.cons, vec![h, tl]), body: B::var_ref(h) }], None),
+    );
     // a chain of n lazy applications of `s`, dropped without being forced
-    let (c, acc2, sc2, k3, k4, j) = (b.var("c", Rep::Value), b.var("acc", Rep::Value), b.var("sc", Rep::Value), b.var("k", Rep::Int64), b.var("k", Rep::Int64), b.var("j", Rep::Value));
+    let (c, acc2, sc2, k3, k4, j) = (
+        b.var("c", Rep::Value),
+        b.var("acc", Rep::Value),
+        b.var("sc", Rep::Value),
+        b.var("k", Rep::Int64),
+        b.var("k", Rep::Int64),
+        b.var("j", Rep::Value),
+    );
     let chain = b.declare("chain");
     let cbody = B::case(
         B::var_ref(c),
@@ -700,7 +769,13 @@ fn long_lists_and_thunk_chains_drop_iteratively() {
                 B::var_ref(k3),
                 k4,
                 vec![Alt { pat: Pat::Lit(Lit::Int(0)), body: B::con(t.cons, vec![B::free("done"), B::var_ref(acc2)]) }],
-                Some(B::app(B::global(chain), vec![B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k3), B::int(1)])]), B::app(B::lam(vec![j], B::app(B::free("s"), vec![B::var_ref(j)])), vec![B::var_ref(acc2)])])),
+                Some(B::app(
+                    B::global(chain),
+                    vec![
+                        B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k3), B::int(1)])]),
+                        B::app(B::lam(vec![j], B::app(B::free("s"), vec![B::var_ref(j)])), vec![B::var_ref(acc2)]),
+                    ],
+                )),
             ),
         }],
         None,
@@ -708,7 +783,15 @@ fn long_lists_and_thunk_chains_drop_iteratively() {
     b.define(chain, B::lam(vec![c, acc2], cbody));
     let sc3 = b.var("sc", Rep::Value);
     let (h2, t2) = (b.var("h", Rep::Value), b.var("t", Rep::Value));
-    let chain_head = b.def("chain_head", B::case(B::app(B::global(chain), vec![B::con(t.int, vec![B::int(n)]), B::free("z")]), sc3, vec![Alt { pat: Pat::Con(t.cons, vec![h2, t2]), body: B::var_ref(h2) }], None));
+    let chain_head = b.def(
+        "chain_head",
+        B::case(
+            B::app(B::global(chain), vec![B::con(t.int, vec![B::int(n)]), B::free("z")]),
+            sc3,
+            vec![Alt { pat: Pat::Con(t.cons, vec![h2, t2]), body: B::var_ref(h2) }],
+            None,
+        ),
+    );
     let m = b.finish();
     std::thread::Builder::new()
         .stack_size(2 << 20)
@@ -746,9 +829,15 @@ fn deep_evaluation_uses_no_rust_stack() {
                 k2,
                 vec![Alt { pat: Pat::Lit(Lit::Int(0)), body: B::con(t.int, vec![B::int(0)]) }],
                 Some(B::case(
-                    B::app(B::global(sum), vec![B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k), B::int(1)])])]),
+                    B::app(
+                        B::global(sum),
+                        vec![B::con(t.int, vec![B::prim(PrimOp::ISub, vec![B::var_ref(k), B::int(1)])])],
+                    ),
                     ri,
-                    vec![Alt { pat: Pat::Con(t.int, vec![r]), body: B::con(t.int, vec![B::prim(PrimOp::IAdd, vec![B::var_ref(k), B::var_ref(r)])]) }],
+                    vec![Alt {
+                        pat: Pat::Con(t.int, vec![r]),
+                        body: B::con(t.int, vec![B::prim(PrimOp::IAdd, vec![B::var_ref(k), B::var_ref(r)])]),
+                    }],
                     None,
                 )),
             ),
@@ -789,7 +878,11 @@ fn bench_nf(name: &str) {
     nf.write_to(&mut sink).unwrap();
     let print = t2.elapsed();
     let text = if size < 100 { nf.to_string() } else { format!("{size} nodes") };
-    eprintln!("{name}: {text}; normalise {el:.2?}, print {print:.2?}, {} steps, peak {} MiB", st.steps, st.peak_memory >> 20);
+    eprintln!(
+        "{name}: {text}; normalise {el:.2?}, print {print:.2?}, {} steps, peak {} MiB",
+        st.steps,
+        st.peak_memory >> 20
+    );
 }
 
 #[test]
