@@ -10,6 +10,8 @@ mod closure_conv;
 mod deep;
 #[path = "core/filetests.rs"]
 mod filetests;
+#[path = "core/flat_eval.rs"]
+mod flat_eval;
 #[path = "core/gen.rs"]
 mod gen;
 #[path = "core/props.rs"]
