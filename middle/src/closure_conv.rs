@@ -811,41 +811,22 @@ fn flatten(body: &mut Body) {
             _ => false,
         }
     }
-    let mut stack: Vec<&mut Body> = vec![body];
-    while let Some(node) = stack.pop() {
-        loop {
-            if rotate(&mut *node) {
+    // Each node is rewritten before its children are visited.
+    walk_mut(body, |node| loop {
+        if rotate(&mut *node) {
+            continue;
+        }
+        if let Body::Let(g, k) = &mut *node {
+            while rotate(k) {}
+            if let Body::Let(g2, k2) = &mut **k {
+                g.append(g2);
+                let rest = take(k2);
+                **k = rest;
                 continue;
             }
-            if let Body::Let(g, k) = &mut *node {
-                while rotate(k) {}
-                if let Body::Let(g2, k2) = &mut **k {
-                    g.append(g2);
-                    let rest = take(k2);
-                    **k = rest;
-                    continue;
-                }
-            }
-            break;
         }
-        match node {
-            Body::Let(_, k) => stack.push(k),
-            Body::Strict(_, first, k) => {
-                stack.push(k);
-                stack.push(first);
-            }
-            Body::Case(c) => {
-                let c = &mut **c;
-                if let Some(d) = &mut c.default {
-                    stack.push(d);
-                }
-                for (_, alt) in c.alts.iter_mut() {
-                    stack.push(alt);
-                }
-            }
-            Body::Prim(..) | Body::Enter(..) | Body::Return(_) | Body::Error { .. } => {}
-        }
-    }
+        break;
+    });
 }
 
 /// A constructor allocation's binder hint: the constructor's name in lower

@@ -19,5 +19,5 @@ pub mod ir;
 pub mod nf;
 pub mod parse;
 pub mod print;
-mod text;
+pub(crate) mod text;
 pub mod verify;

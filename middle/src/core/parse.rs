@@ -437,6 +437,24 @@ impl Parser {
         }
     }
 
+    /// The rest of a parenthesised, comma-separated list whose `(` has just
+    /// been read: items up to and including the `)`.
+    fn list_rest<T>(&mut self, mut item: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+        let mut items = Vec::new();
+        if self.eat(Tok::RParen) {
+            return Ok(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if self.eat(Tok::RParen) {
+                return Ok(items);
+            }
+            if !self.eat(Tok::Comma) {
+                return Err(self.expected("`,` or `)`"));
+            }
+        }
+    }
+
     fn rep(&mut self) -> PResult<Rep> {
         let rep = match self.tok() {
             Tok::Ident(s) if s == "value" => Rep::Value,
@@ -539,18 +557,7 @@ impl Parser {
         let mut cons = Vec::new();
         while *self.tok() != Tok::RBrace {
             let cname = self.name("a constructor name or `}`")?;
-            let mut fields = Vec::new();
-            if self.eat(Tok::LParen) && !self.eat(Tok::RParen) {
-                loop {
-                    fields.push(self.rep()?);
-                    if self.eat(Tok::RParen) {
-                        break;
-                    }
-                    if !self.eat(Tok::Comma) {
-                        return Err(self.expected("`,` or `)`"));
-                    }
-                }
-            }
+            let fields = if self.eat(Tok::LParen) { self.list_rest(Self::rep)? } else { Vec::new() };
             let c = ConRef { data: d, tag: cons.len() as u32 };
             self.cons.entry(cname.clone()).or_default().push(c);
             cons.push(ConDecl { name: cname, fields });
@@ -639,22 +646,7 @@ impl Parser {
             }
             Tok::Strict => {
                 self.bump();
-                let mut binders = Vec::new();
-                if self.eat(Tok::LParen) {
-                    if !self.eat(Tok::RParen) {
-                        loop {
-                            binders.push(self.binder()?);
-                            if self.eat(Tok::RParen) {
-                                break;
-                            }
-                            if !self.eat(Tok::Comma) {
-                                return Err(self.expected("`,` or `)`"));
-                            }
-                        }
-                    }
-                } else {
-                    binders.push(self.binder()?);
-                }
+                let binders = if self.eat(Tok::LParen) { self.list_rest(Self::binder)? } else { vec![self.binder()?] };
                 self.check_distinct(&binders, None)?;
                 self.expect(Tok::Eq)?;
                 let xs = binders.iter().map(|b| (self.new_var(&b.name, b.rep), b.name.clone())).collect();
@@ -987,18 +979,7 @@ impl Parser {
             }
             Tok::Ident(_) | Tok::Quoted(_) => {
                 let con = self.con_ref("a pattern")?;
-                let mut binders = Vec::new();
-                if self.eat(Tok::LParen) && !self.eat(Tok::RParen) {
-                    loop {
-                        binders.push(self.binder()?);
-                        if self.eat(Tok::RParen) {
-                            break;
-                        }
-                        if !self.eat(Tok::Comma) {
-                            return Err(self.expected("`,` or `)`"));
-                        }
-                    }
-                }
+                let binders = if self.eat(Tok::LParen) { self.list_rest(Self::binder)? } else { Vec::new() };
                 self.check_distinct(&binders, Some(&case.binder_name))?;
                 let vars = binders
                     .iter()

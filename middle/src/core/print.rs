@@ -105,7 +105,8 @@ fn write_lit(out: &mut String, lit: Lit) {
     }
 }
 
-fn print_data(out: &mut String, data: &DataDecl) {
+/// A data declaration, as Core and Flat IR both print it.
+pub(crate) fn print_data(out: &mut String, data: &DataDecl) {
     out.push_str("data ");
     write_name(out, &data.name, true);
     out.push_str(" {");

@@ -48,7 +48,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::ir::*;
-use crate::core::print::print_lit;
+use crate::core::print::{print_data, print_lit};
+use crate::core::text::write_quoted;
 
 /// Indentation stops growing after this many levels (two spaces each).
 pub const MAX_INDENT: u32 = 40;
@@ -107,27 +108,6 @@ pub fn print_code(out: &mut String, m: &Module, code: &Code) {
     p.out.push_str("\n}\n");
 }
 
-fn print_data(out: &mut String, data: &DataDecl) {
-    out.push_str("data ");
-    write_name(out, &data.name);
-    out.push_str(" {");
-    for (i, con) in data.cons.iter().enumerate() {
-        out.push_str(if i == 0 { " " } else { ", " });
-        write_name(out, &con.name);
-        if !con.fields.is_empty() {
-            out.push('(');
-            for (j, rep) in con.fields.iter().enumerate() {
-                if j > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(rep.name());
-            }
-            out.push(')');
-        }
-    }
-    out.push_str(if data.cons.is_empty() { "}\n" } else { " }\n" });
-}
-
 fn is_plain(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '\'')
 }
@@ -139,28 +119,6 @@ fn write_name(out: &mut String, s: &str) {
     } else {
         write_quoted(out, s, '`');
     }
-}
-
-fn write_quoted(out: &mut String, s: &str, quote: char) {
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
 }
 
 fn write_code_ref(out: &mut String, m: &Module, c: CodeId) {

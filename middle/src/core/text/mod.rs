@@ -6,6 +6,7 @@
 pub(crate) mod lexer;
 
 use super::ir::PrimOp;
+use std::fmt::Write as _;
 
 /// Words that can never be bare names (variables, constructors, globals).
 /// `nan` and `inf` (and `nan0x…`) are float literals.
@@ -62,7 +63,7 @@ pub(crate) fn write_quoted(out: &mut String, s: &str, quote: char) {
                 out.push(c);
             }
             c if c.is_control() => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
         }
