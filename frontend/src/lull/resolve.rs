@@ -397,25 +397,31 @@ impl Resolver<'_, '_> {
     fn with_pats(&mut self, pats: &[Pat], f: impl FnOnce(&mut Self)) {
         let mut scope: HashMap<String, Span> = HashMap::new();
         for p in pats {
-            self.pat(p);
-            for n in pat_binders(p) {
-                if let Some(first) = scope.get(&n.text) {
-                    self.diags.push(
-                        Diagnostic::error(
-                            format!("`{}` is bound twice in the same pattern", n.text),
-                            n.span,
-                            "bound again here",
-                        )
-                        .with_secondary(*first, "first bound here"),
-                    );
-                } else {
-                    scope.insert(n.text.clone(), n.span);
-                }
-            }
+            self.bind_pat(p, &mut scope);
         }
         self.scopes.push(scope);
         f(self);
         self.scopes.pop();
+    }
+
+    /// Resolves the names `p` uses and adds the variables it binds to
+    /// `scope`, reporting a variable bound twice.
+    fn bind_pat(&mut self, p: &Pat, scope: &mut HashMap<String, Span>) {
+        self.pat(p);
+        for n in pat_binders(p) {
+            if let Some(first) = scope.get(&n.text) {
+                self.diags.push(
+                    Diagnostic::error(
+                        format!("`{}` is bound twice in the same pattern", n.text),
+                        n.span,
+                        "bound again here",
+                    )
+                    .with_secondary(*first, "first bound here"),
+                );
+            } else {
+                scope.insert(n.text.clone(), n.span);
+            }
+        }
     }
 
     fn rhs(&mut self, rhs: &Rhs) {
@@ -445,22 +451,8 @@ impl Resolver<'_, '_> {
 
     /// Pushes a scope binding the variables of `p` (left pushed).
     fn push_pat(&mut self, p: &Pat) {
-        self.pat(p);
         let mut scope: HashMap<String, Span> = HashMap::new();
-        for n in pat_binders(p) {
-            if let Some(first) = scope.get(&n.text) {
-                self.diags.push(
-                    Diagnostic::error(
-                        format!("`{}` is bound twice in the same pattern", n.text),
-                        n.span,
-                        "bound again here",
-                    )
-                    .with_secondary(*first, "first bound here"),
-                );
-            } else {
-                scope.insert(n.text.clone(), n.span);
-            }
-        }
+        self.bind_pat(p, &mut scope);
         self.scopes.push(scope);
     }
 
