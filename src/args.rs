@@ -58,7 +58,7 @@ pub struct NfArgs {
     pub input: TermInput,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Use the reference interpreter (the only engine so far).
+    /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
     /// Build the whole normal form but print only its size in nodes (for
@@ -80,7 +80,7 @@ pub struct ConvArgs {
     pub b: String,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Use the reference interpreter (the only engine so far).
+    /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
 }
@@ -94,6 +94,13 @@ pub struct EmitArgs {
     /// Print Flat IR: the program after closure conversion.
     #[arg(long, group = "stage")]
     pub flat: bool,
+    /// Print the LLVM IR of the program (after the optimisation and
+    /// statepoint passes).
+    #[arg(long = "llvm-ir", group = "stage")]
+    pub llvm_ir: bool,
+    /// Print the x86-64 assembly of the program.
+    #[arg(long, group = "stage")]
+    pub asm: bool,
     /// Print the type of each top-level binding of a Lull program
     /// (`name :: type`, in source order).
     #[arg(long, group = "stage")]
@@ -112,7 +119,7 @@ pub struct RunArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Use the reference interpreter (the only engine so far).
+    /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
 }

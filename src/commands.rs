@@ -4,6 +4,7 @@ use crate::args::{CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs
 use crate::input::{self, Program, Source};
 use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
+use lull_middle::core::ir::{GlobalId, Module};
 use lull_middle::core::nf::Nf;
 use lull_middle::core::print;
 use lull_middle::flat;
@@ -16,6 +17,12 @@ pub enum Failure {
     Error(String),
     /// A resource limit stopped the run: exit 2.
     Limit(String),
+    /// A native program ended with this non-zero status; it has printed its
+    /// own messages.
+    Exit(u8),
+    /// A native program was killed by a signal (a bug, never a verdict on
+    /// the input): the message is printed and the status is 3.
+    Crash(String),
 }
 
 impl Failure {
@@ -58,6 +65,11 @@ pub fn run(cli: Cli) -> u8 {
             eprint!("{msg}");
             2
         }
+        Err(Failure::Exit(status)) => status,
+        Err(Failure::Crash(msg)) => {
+            eprint!("{msg}");
+            3
+        }
     };
     // Output lost to a closed pipe is not worth a panic.
     let _ = std::io::stdout().flush();
@@ -83,7 +95,12 @@ fn term_source(t: &TermInput) -> Result<Source, Failure> {
 }
 
 fn nf(a: NfArgs) -> Result<(), Failure> {
-    let Program { module, entry } = input::lambda_program(&term_source(&a.input)?)?;
+    let src = term_source(&a.input)?;
+    let Program { module, entry } = input::lambda_program(&src)?;
+    if !a.interp {
+        let flat = flat_module(&module, &src.name)?;
+        return native(&[(&flat, entry)], lull_llvm::run::Mode::Nf, &a.limits, a.discard);
+    }
     let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
     report_stats(&a.limits, &stats);
     if a.discard {
@@ -107,6 +124,11 @@ fn conv(a: ConvArgs) -> Result<(), Failure> {
         input::lambda_program(&src)
     };
     let (pa, pb) = (load(&a.a)?, load(&a.b)?);
+    if !a.interp {
+        let fa = flat_module(&pa.module, &a.a)?;
+        let fb = flat_module(&pb.module, &a.b)?;
+        return native(&[(&fa, pa.entry), (&fb, pb.entry)], lull_llvm::run::Mode::Conv, &a.limits, false);
+    }
     let (same, stats) = interp::conv(&pa.module, pa.entry, &pb.module, pb.entry, &limits(&a.limits))?;
     report_stats(&a.limits, &stats);
     println!("{same}");
@@ -119,7 +141,26 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
         return emit_types(&src);
     }
     let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
-    let module = if is_core { input::core_module(&src)? } else { input::lambda_program(&src)?.module };
+    let (module, entry) = if is_core {
+        let module = input::core_module(&src)?;
+        // Only the native stages need the entry.
+        let entry = if a.llvm_ir || a.asm { Some(input::core_entry(&module, &src.name)?) } else { None };
+        (module, entry)
+    } else {
+        let program = input::lambda_program(&src)?;
+        (program.module, Some(program.entry))
+    };
+    if let (Some(entry), true) = (entry, a.llvm_ir || a.asm) {
+        let flat = flat_module(&module, &src.name)?;
+        let output = if a.llvm_ir { lull_llvm::Output::LlvmIr } else { lull_llvm::Output::Asm };
+        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+        let text = lull_llvm::compile(&program, output).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(&text)
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::input(format!("cannot write the output: {e}")));
+    }
     if a.flat {
         let flat = closure_convert(&module).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
         print!("{}", flat::print::print_module(&flat));
@@ -133,9 +174,66 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
     let src = Source::file(&a.file)?;
     let module = input::core_module(&src)?;
     let entry = input::core_entry(&module, &src.name)?;
+    if !a.interp {
+        let flat = flat_module(&module, &src.name)?;
+        return native(&[(&flat, entry)], lull_llvm::run::Mode::Nf, &a.limits, false);
+    }
     let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
     report_stats(&a.limits, &stats);
     print_nf(&nf)
+}
+
+/// Closure conversion, for the native engine and the emitted stages.
+fn flat_module(module: &Module, name: &str) -> Result<flat::ir::Module, Failure> {
+    closure_convert(module).map_err(|e| Failure::input(format!("{name}: {e}")))
+}
+
+/// The native engine: compile the modules with their entries, link them
+/// with the runtime and run the executable, which prints the result and its
+/// own messages; its exit status becomes ours.
+fn native(
+    modules: &[(&flat::ir::Module, GlobalId)],
+    mode: lull_llvm::run::Mode,
+    limits: &LimitArgs,
+    discard: bool,
+) -> Result<(), Failure> {
+    let program = lull_llvm::Program {
+        modules: modules.iter().map(|(m, _)| *m).collect(),
+        entries: modules.iter().enumerate().map(|(i, (_, entry))| (i, *entry)).collect(),
+    };
+    let args = lull_llvm::RunArgs {
+        mode,
+        max_steps: limits.max_steps,
+        max_memory: Some(limits.max_memory),
+        timeout: limits.timeout,
+        stats: limits.stats,
+        discard,
+    };
+    let status = lull_llvm::run_native(&program, &args).map_err(|e| Failure::input(e.to_string()))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Failure::Exit(u8::try_from(code).unwrap_or(1))),
+        None => {
+            use std::os::unix::process::ExitStatusExt;
+            let signal = status.signal().map_or_else(|| "?".to_string(), describe_signal);
+            Err(Failure::Crash(format!("error: the native program was killed by signal {signal} (a bug in Lull)\n")))
+        }
+    }
+}
+
+fn describe_signal(signal: i32) -> String {
+    let name = match signal {
+        2 => "SIGINT",
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        15 => "SIGTERM",
+        _ => return signal.to_string(),
+    };
+    format!("{signal} ({name})")
 }
 
 /// `lull check FILE`: silent when the program is well-typed.

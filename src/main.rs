@@ -1,9 +1,13 @@
 //! `lull`: the command-line driver of the Lull toolkit.
 //!
 //! It only glues the libraries together: the front ends (`lull-frontend`),
-//! Core IR and its reference interpreter (`lull-middle`). Exit statuses:
-//! 0 on success, 1 for bad input and run-time errors, 2 when a resource
-//! limit stops a run (see LANGUAGE.md).
+//! Core IR, closure conversion and the reference interpreter
+//! (`lull-middle`), and the native engine (`lull-llvm`: compile, link with
+//! the C runtime, run), which `nf`, `conv` and `run --core` use unless given
+//! `--interp`. Exit statuses: 0 on success, 1 for bad input and run-time
+//! errors, 2 when a resource limit stops a run (see LANGUAGE.md); a native
+//! program's status becomes lull's, and one killed by a signal (a bug)
+//! makes lull exit 3.
 
 mod args;
 mod commands;

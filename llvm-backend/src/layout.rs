@@ -37,6 +37,19 @@ pub const ENTRY_ALIGN: u32 = 16;
 /// first content word (PAPs, rigid terms).
 pub const SIZE_IN_FIRST_WORD: u32 = 0;
 
+/// Byte offsets of the registers in `struct lull_proc_regs` at the start of
+/// every proc (`LULL_PROC_OFFSET_*`): the heap pointer, the heap limit, the
+/// data stack pointer and the fuel (steps left before the runtime is asked).
+pub const PROC_OFFSET_HP: u32 = 0;
+pub const PROC_OFFSET_HL: u32 = 8;
+pub const PROC_OFFSET_SP: u32 = 16;
+pub const PROC_OFFSET_FUEL: u32 = 24;
+
+/// Field kinds of a constructor descriptor (`LULL_FIELD_*`).
+pub const FIELD_VALUE: u32 = 0;
+pub const FIELD_I64: u32 = 1;
+pub const FIELD_F64: u32 = 2;
+
 /// The number of tags (`LULL_TAG_COUNT`).
 pub const TAG_COUNT: u32 = 8;
 

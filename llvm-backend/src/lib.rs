@@ -14,13 +14,23 @@
 //!   data, verifies it and emits x86-64 assembly. It proves that the pieces
 //!   the code generator needs (prefix data through `llvm-sys`, `ghccc`, a
 //!   target machine) work on this LLVM.
+//! - [`link`]: links an object with the embedded C runtime into an
+//!   executable ([`link_executable`]).
+//! - [`run`]: compiles, links and runs a program natively ([`run_native`]).
 //!
 //! Errors are reported through [`Error`].
 
 use std::fmt;
 
+pub mod codegen;
 pub mod layout;
+pub mod link;
+pub mod run;
 pub mod smoke;
+
+pub use codegen::{compile, Output, Program};
+pub use link::{link_executable, RtVariant};
+pub use run::{run_native, RunArgs};
 
 /// An error of the LLVM back end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +41,11 @@ pub enum Error {
     Target(String),
     /// LLVM failed to emit assembly or an object file.
     Emit(String),
+    /// The native program could not be linked (no C compiler, the runtime
+    /// did not build, the linker failed); the message says which.
+    Link(String),
+    /// The native program could not be started.
+    Run(String),
 }
 
 impl fmt::Display for Error {
@@ -39,6 +54,7 @@ impl fmt::Display for Error {
             Error::Verify(msg) => write!(f, "LLVM module verification failed: {msg}"),
             Error::Target(msg) => write!(f, "cannot create the target machine: {msg}"),
             Error::Emit(msg) => write!(f, "LLVM code emission failed: {msg}"),
+            Error::Link(msg) | Error::Run(msg) => write!(f, "{msg}"),
         }
     }
 }

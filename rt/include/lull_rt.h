@@ -125,4 +125,213 @@ size_t lull_rt_object_words(const struct lull_object *obj);
 /* The name of a tag ("FORWARD", ..., "CON"), or "?" for an invalid one. */
 const char *lull_rt_tag_name(uint32_t tag);
 
+
+/* ======================================================================
+ * The native protocol: what generated code and the runtime agree on.
+ * ======================================================================
+ *
+ * Note [Registers and the entry signature]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * Every entry code (generated, or one of the support entries the back end
+ * emits: PAP, RIGID, REF, BLACKHOLE, string) is an LLVM `ghccc` function
+ *
+ *     {ptr, ptr, i64} entry(ptr hp, ptr proc, ptr sp, ptr addrspace(1) self,
+ *                           ptr hl, i64 a5, i64 a6, i64 a7, i64 a8, i64 argc)
+ *
+ * so hp=r13, proc=rbp, sp=r12, self=rbx, hl=r14, argc=r15 (a5..a8 are
+ * unused). It returns {hp, sp, self} (rax, rdx, rcx): the heap pointer, the
+ * data stack pointer and the value (self as an integer). Generated code
+ * keeps hp and sp in registers and stores them into the proc (below) before
+ * calling any runtime service that may look at the heap or the data stack,
+ * and reloads hp, sp and hl from the proc after every call into the runtime
+ * or into other generated code.
+ *
+ * Note [The data stack]
+ * ~~~~~~~~~~~~~~~~~~~~~
+ * The data stack holds GC pointers only (object addresses, never
+ * integers). It grows upward: `sp` points at the first free slot and the
+ * top element is sp[-1]. Arguments are pushed last first, so the first
+ * argument is on top. Entering `f a1 a2 a3` with an empty pending set:
+ *
+ *        | ...          |
+ *        | a3           |  sp[-3]
+ *        | a2           |  sp[-2]
+ *        | a1           |  sp[-1]   argc = 3, self = f
+ *  sp -> |              |
+ *
+ * Entering an object pops argc arguments and leaves the value of
+ * `self a1 .. a_argc` (in weak head normal form) as the returned self; the
+ * returned sp is the caller's sp minus argc plus the update frames pushed
+ * on the way (Note [Update frames]).
+ *
+ *  - FUN of arity n, argc >= n: pops a1..an into its parameters and runs
+ *    its body with `pending = argc - n`; the body's tail call pushes its
+ *    own arguments on top of the pending ones and enters with
+ *    argc = pending + k (over-application costs nothing). A body that
+ *    delivers a value v at its tail with pending > 0 enters v with
+ *    argc = pending.
+ *  - FUN with 0 < argc < n: tail-calls the back end's PAP stub, which
+ *    calls lull_rt_make_pap: the result is a PAP holding self and the
+ *    argc arguments, which are popped. argc = 0: returns self.
+ *  - PAP entered with argc > 0: pushes its k saved arguments on top
+ *    (saved first argument on top, so they come before the new ones) and
+ *    enters its function with argc + k. argc = 0: returns self.
+ *  - RIGID entered with argc > 0: lull_rt_rigid_apply makes a new RIGID
+ *    whose spine is self's followed by the argc arguments (popped).
+ *  - CON: argc = 0 returns self; argc > 0 is a run-time error
+ *    (lull_rt_bad_apply).
+ *  - REF: enters its value with the same argc.
+ *  - BLACKHOLE: lull_rt_loop (`<<loop>>`, exit 1).
+ *  - THUNK with argc = 0: see Note [Update frames]. With argc > 0: the
+ *    back end's thunk-apply stub makes a real call of self with argc 0,
+ *    performs the updates, then enters the value with argc.
+ *
+ * Note [Update frames]
+ * ~~~~~~~~~~~~~~~~~~~~
+ * A THUNK entered with argc = 0 loads its free variables, overwrites its
+ * entry word with lull_blackhole_entry (blackholing: entering it again
+ * reports `<<loop>>`), pushes itself on the data stack (its update frame)
+ * and runs its body, whose tail calls leave the frame where it is:
+ *
+ *  before entry       after the thunk's entry    when the value returns
+ *  | ...       |      | ...          |           | ...          |
+ *  |           |<-sp  | thunk (BH)   |           | thunk (BH)   |
+ *                     |              |<-sp       | thunk2 (BH)  |  (a tail
+ *                                                |              |<-sp  chain)
+ *
+ * Nobody pops update frames on the way: whoever made the *real* call (a
+ * strict position in generated code, the thunk-apply stub, or the runtime
+ * through lull_call_entry) knows the sp it expects back (its sp before it
+ * pushed the arguments) and overwrites every object between that sp and the
+ * returned sp with a REF to the value (lull_rt_update_frames, which also
+ * runs the write barrier). So adjacent update frames collapse for free: a
+ * chain of thunks that tail-enter one another costs no native stack, and all
+ * of them are updated with the one value when it comes back.
+ *
+ * Note [Objects the runtime knows]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * Content words are numbered from 1 (word 0 is the entry). Pointer words
+ * come first; `nptrs` of the info prefix counts the trailing non-pointer
+ * words for FUN, THUNK and CON objects.
+ *
+ *   FUN        [entry, env...]              size from the info prefix
+ *   THUNK      [entry, env...]              size from the info prefix
+ *   CON        [entry, fields...]           pointer fields first
+ *   PAP        [entry, size, fun, a1..ak]   info size 0; a1 = first argument
+ *   RIGID      [entry, size, head, prev, a1..ak]
+ *              head: a bound variable as (id << 1) | 1, or the address of
+ *              the NUL-terminated name of a free variable (even);
+ *              prev: NULL or the RIGID whose spine comes before a1..ak.
+ *   REF        [entry, value]
+ *   BLACKHOLE  [entry, ...]                 contents dead; copied as 2 words
+ *   FORWARD    [entry, new address]         only during a collection
+ *   string     [lull_str_entry, desc, byte offset]  a THUNK with nptrs 2
+ *
+ * Every object is at least LULL_MIN_OBJECT_WORDS words (padded with a
+ * zero word). Static objects (globals, nullary constructors, free
+ * variables) live in the generated module's data; the collector never moves
+ * them and tells them apart by address (outside every heap block). A static
+ * THUNK (a CAF) that is updated becomes a permanent root.
+ */
+
+/* The per-proc machine state. Generated code reads and writes the fields
+ * up to `fuel` at the offsets below (mirrored in llvm-backend/src/layout.rs);
+ * the rest belongs to the runtime. */
+struct lull_proc;
+
+#define LULL_PROC_OFFSET_HP 0
+#define LULL_PROC_OFFSET_HL 8
+#define LULL_PROC_OFFSET_SP 16
+#define LULL_PROC_OFFSET_FUEL 24
+
+struct lull_proc_regs {
+    lull_word *hp;    /* next free heap word (bump allocation upward) */
+    lull_word *hl;    /* heap limit: allocation may not pass it */
+    lull_word **sp;   /* data stack pointer: first free slot */
+    int64_t fuel;     /* decremented at every closure entry; <= 0 calls
+                         lull_rt_out_of_fuel (step limit, timeout) */
+};
+
+/* A constructor's description, for read-back and printing. */
+#define LULL_FIELD_VALUE 0
+#define LULL_FIELD_I64 1
+#define LULL_FIELD_F64 2
+struct lull_con_desc {
+    const void *entry;          /* the constructor's entry code */
+    const char *name;           /* NUL-terminated */
+    uint64_t nfields;
+    const uint8_t *field_kinds; /* source order, LULL_FIELD_* */
+};
+
+/* A string literal, unpacked lazily by lull_rt_str_unpack. */
+struct lull_str_desc {
+    const char *bytes;          /* UTF-8, not NUL-terminated */
+    uint64_t len;
+    const void *nil_entry;      /* entry codes of the list and char constructors */
+    const void *cons_entry;
+    const void *chr_entry;
+    const struct lull_object *nil_static; /* the static nullary Nil object */
+};
+
+typedef struct lull_object *(*lull_call_entry_fn)(struct lull_proc *proc, struct lull_object *self,
+                                                   uint64_t argc);
+
+/* Everything a generated module gives the runtime: one exported symbol,
+ * `lull_program`, of this type. */
+struct lull_program {
+    uint64_t nentries;
+    struct lull_object *const *entries;  /* the static objects to run */
+    uint64_t ncons;
+    const struct lull_con_desc *cons;
+    /* Support entry codes emitted by the back end. */
+    const void *pap_entry;
+    const void *rigid_entry;
+    const void *ref_entry;
+    const void *blackhole_entry;
+    const void *forward_entry;
+    const void *str_entry;
+    /* The C-to-generated-code trampoline: loads hp, hl, sp from the proc,
+     * enters self with argc arguments already on the data stack, stores hp
+     * and sp back, and returns the value. The caller then performs the
+     * updates between its expected sp and proc->sp (Note [Update frames]). */
+    lull_call_entry_fn call_entry;
+};
+
+/* Runtime services called by generated code (C convention). The ones
+ * marked GC may collect: generated code calls them as statepoints, with hp
+ * and sp stored in the proc, and reloads hp, hl and sp afterwards. The
+ * others are `gc-leaf-function` calls. */
+void lull_rt_gc(struct lull_proc *proc, uint64_t words);                               /* GC */
+struct lull_object *lull_rt_make_pap(struct lull_proc *proc, struct lull_object *f, uint64_t argc); /* GC */
+struct lull_object *lull_rt_rigid_apply(struct lull_proc *proc, struct lull_object *r, uint64_t argc); /* GC */
+struct lull_object *lull_rt_str_unpack(struct lull_proc *proc, struct lull_object *s);  /* GC */
+/* lull_rt_str_unpack overwrites s with a REF to its value itself: the
+ * string entry must neither blackhole s nor push an update frame for it
+ * (see Note [Unpacking strings] in rt/src/services.c). */
+void lull_rt_update_frames(struct lull_proc *proc, lull_word **base, lull_word **top, struct lull_object *v);
+void lull_rt_out_of_fuel(struct lull_proc *proc);
+void lull_rt_putchar(struct lull_proc *proc, int64_t c);
+int64_t lull_rt_getchar(struct lull_proc *proc);
+_Noreturn void lull_rt_loop(struct lull_proc *proc);
+_Noreturn void lull_rt_bad_apply(struct lull_proc *proc, struct lull_object *self);
+_Noreturn void lull_rt_error(struct lull_proc *proc, const char *msg, const char *loc); /* loc may be NULL */
+_Noreturn void lull_rt_no_match(struct lull_proc *proc);
+
+/* Added by the runtime: the interpreter's exact messages for a failed
+ * case, when the back end knows what it scrutinised.
+ *   no_match_con: "no case alternative matches constructor NAME"
+ *   no_match_i64: "no case alternative matches N"
+ *   no_match_f64: "no case alternative matches X" (X in Rust's {:?} form)
+ *   bad_case:     "case over WHAT on DESC" (WHAT e.g. "a data type",
+ *                 "integers", "floats"; DESC describes v as the
+ *                 interpreter does: "a function", "constructor C", ...) */
+_Noreturn void lull_rt_no_match_con(struct lull_proc *proc, struct lull_object *v);
+_Noreturn void lull_rt_no_match_i64(struct lull_proc *proc, int64_t n);
+_Noreturn void lull_rt_no_match_f64(struct lull_proc *proc, double x);
+_Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, const char *what);
+
+/* The runtime's main: parses the run-time arguments (see rt/src/main.c),
+ * runs the program's entries and prints the result. */
+int lull_rt_main(int argc, char **argv, const struct lull_program *prog);
+
 #endif /* LULL_RT_H */

@@ -2,11 +2,11 @@
 //! measuring wall time and the child's peak resident set size, checks the
 //! output, and prints a table.
 //!
-//! A benchmark is a [`Task`] (an input and its expected output) run under
-//! every [`Engine`]. The first engine is the reference: each other engine's
-//! time on the same task is shown as a ratio against it. Today there is
-//! only the reference interpreter; adding the native back end is one more
-//! entry in [`ENGINES`].
+//! A benchmark is a [`Task`] (a command, its inputs and its expected output)
+//! run under every [`Engine`]. The first engine, the reference interpreter,
+//! is the reference: each other engine's time on the same task is shown as a
+//! ratio against it (native / interp). An engine that fails a task is
+//! reported in its row and in the error at the end; the other runs go on.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -16,20 +16,22 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::project::{command_line, step, Project};
 
-/// A way of running `lull` on an input: the arguments before the file.
+/// A way of running `lull`: arguments right after the subcommand.
 struct Engine {
     name: &'static str,
     args: &'static [&'static str],
 }
 
 /// The engines, the reference first.
-const ENGINES: &[Engine] = &[Engine { name: "interp", args: &["nf", "--interp"] }];
+const ENGINES: &[Engine] = &[Engine { name: "interp", args: &["--interp"] }, Engine { name: "native", args: &[] }];
 
-/// A benchmark input and what `lull` must print for it.
+/// A benchmark: `lull <command> <engine args> <files>` and what it must print.
 struct Task {
     name: &'static str,
-    /// The input, relative to the repository root.
-    file: &'static str,
+    /// The subcommand and its options.
+    command: &'static [&'static str],
+    /// The inputs, relative to the repository root.
+    files: &'static [&'static str],
     /// Whether `--quick` runs it.
     quick: bool,
     expect: Expect,
@@ -42,11 +44,60 @@ enum Expect {
     Exact(&'static str),
     /// The Church numeral `n` in normal form: `λ a b. a (a (... (a b)))`.
     ChurchNumeral(u64),
+    /// `N nodes` (from `--discard`), the same N under every engine.
+    Nodes,
 }
 
+/// Normalise with `--discard`: the whole normal form is built, only its size printed.
+const NF_DISCARD: &[&str] = &["nf", "--discard"];
+
 const TASKS: &[Task] = &[
-    Task { name: "bench", file: "examples/bench.lc", quick: true, expect: Expect::Exact("λ a b. b") },
-    Task { name: "nat5m", file: "benches/lc/nat5m.lc", quick: false, expect: Expect::ChurchNumeral(5_000_000) },
+    Task {
+        name: "bench",
+        command: &["nf"],
+        files: &["examples/bench.lc"],
+        quick: true,
+        expect: Expect::Exact("λ a b. b"),
+    },
+    Task {
+        name: "nat5m-print",
+        command: &["nf"],
+        files: &["benches/lc/nat5m.lc"],
+        quick: false,
+        expect: Expect::ChurchNumeral(5_000_000),
+    },
+    Task { name: "nat5m", command: NF_DISCARD, files: &["benches/lc/nat5m.lc"], quick: false, expect: Expect::Nodes },
+    Task { name: "nat10m", command: NF_DISCARD, files: &["benches/lc/nat10m.lc"], quick: false, expect: Expect::Nodes },
+    Task { name: "tree2m", command: NF_DISCARD, files: &["benches/lc/tree2m.lc"], quick: false, expect: Expect::Nodes },
+    Task { name: "tree8m", command: NF_DISCARD, files: &["benches/lc/tree8m.lc"], quick: false, expect: Expect::Nodes },
+    Task {
+        name: "conv-nat5m",
+        command: &["conv"],
+        files: &["benches/lc/nat5m.lc", "benches/lc/nat5m-b.lc"],
+        quick: false,
+        expect: Expect::Exact("true"),
+    },
+    Task {
+        name: "conv-nat10m",
+        command: &["conv"],
+        files: &["benches/lc/nat10m.lc", "benches/lc/nat10m-b.lc"],
+        quick: false,
+        expect: Expect::Exact("true"),
+    },
+    Task {
+        name: "conv-tree2m",
+        command: &["conv"],
+        files: &["benches/lc/tree2m.lc", "benches/lc/tree2m-b.lc"],
+        quick: false,
+        expect: Expect::Exact("true"),
+    },
+    Task {
+        name: "conv-tree8m",
+        command: &["conv"],
+        files: &["benches/lc/tree8m.lc", "benches/lc/tree8m-b.lc"],
+        quick: false,
+        expect: Expect::Exact("true"),
+    },
 ];
 
 /// Where the benchmark inputs come from when the repository has no copy.
@@ -70,14 +121,30 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for task in &tasks {
-        let input = locate_input(project, task.file)?;
+        let inputs = task.files.iter().map(|f| locate_input(project, f)).collect::<Result<Vec<_>>>()?;
         let mut reference: Option<f64> = None;
+        // The first output of a `Nodes` task, which the other engines must match.
+        let mut agreed: Option<OutputDigest> = None;
         for (index, engine) in ENGINES.iter().enumerate() {
             let mut cmd = Command::new(&bin);
-            cmd.current_dir(&project.root).args(engine.args).arg(&input);
+            let (subcommand, options) = task.command.split_first().ok_or_else(|| Error::new("bench: empty command"))?;
+            cmd.current_dir(&project.root).arg(subcommand).args(engine.args).args(options).args(&inputs);
             step(format!("bench: {} ({}): {}", task.name, engine.name, command_line(&cmd)));
             let result = measure(&mut cmd).and_then(|(m, output)| {
                 check_output(&task.expect, &output)?;
+                if let Expect::Nodes = task.expect {
+                    match &agreed {
+                        Some(first) if !first.same_as(&output) => {
+                            return Err(Error::new(format!(
+                                "printed {:?}, another engine {:?}",
+                                String::from_utf8_lossy(&output.head),
+                                String::from_utf8_lossy(&first.head)
+                            )))
+                        }
+                        Some(_) => {}
+                        None => agreed = Some(output),
+                    }
+                }
                 Ok(m)
             });
             match result {
@@ -217,6 +284,11 @@ impl OutputDigest {
     fn is_complete(&self) -> bool {
         self.len as usize == self.head.len()
     }
+
+    /// Whether two digests are of the same output (as far as they tell).
+    fn same_as(&self, other: &OutputDigest) -> bool {
+        self.len == other.len && self.head == other.head && self.tail == other.tail
+    }
 }
 
 /// Runs `cmd` to its end, streaming its stdout into a digest, and measures
@@ -312,6 +384,15 @@ fn check_output(expect: &Expect, digest: &OutputDigest) -> Result<()> {
             )));
         }
         Expect::ChurchNumeral(n) => church_numeral_shape(*n),
+        Expect::Nodes => {
+            let actual = String::from_utf8_lossy(&digest.head);
+            let text = actual.strip_suffix('\n').unwrap_or(&actual);
+            let count = text.strip_suffix(" nodes").filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if digest.is_complete() && count.is_some() {
+                return Ok(());
+            }
+            return Err(Error::new(format!("expected `N nodes`, got {actual:?}")));
+        }
     };
     let actual_len = digest.len - u64::from(digest.tail.last() == Some(&b'\n'));
     let actual_tail = digest.tail.strip_suffix(b"\n").unwrap_or(&digest.tail);
@@ -409,6 +490,15 @@ mod tests {
     }
 
     #[test]
+    fn node_counts() {
+        check_output(&Expect::Nodes, &digest_of("123 nodes\n")).unwrap();
+        assert!(check_output(&Expect::Nodes, &digest_of(" nodes\n")).is_err());
+        assert!(check_output(&Expect::Nodes, &digest_of("λ a b. b\n")).is_err());
+        assert!(digest_of("12 nodes\n").same_as(&digest_of("12 nodes\n")));
+        assert!(!digest_of("12 nodes\n").same_as(&digest_of("13 nodes\n")));
+    }
+
+    #[test]
     fn exact_outputs() {
         check_output(&Expect::Exact("λ a b. b"), &digest_of("λ a b. b\n")).unwrap();
         assert!(check_output(&Expect::Exact("λ a b. b"), &digest_of("λ a b. a\n")).is_err());
@@ -429,7 +519,9 @@ mod tests {
     fn every_task_input_is_in_the_repository() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for task in TASKS {
-            assert!(root.join(task.file).is_file(), "{} is missing", task.file);
+            for file in task.files {
+                assert!(root.join(file).is_file(), "{file} is missing");
+            }
         }
     }
 }

@@ -44,8 +44,14 @@ enum Verb {
         /// Write the actual outputs as the expected ones.
         #[arg(long)]
         bless: bool,
-        /// Only the cases whose path (like `nf/foo.lc`) contains this.
+        /// Only the cases whose label contains this: the path (`nf/foo.lc`),
+        /// followed by ` [interp]` for the interpreter's runs.
         filter: Option<String>,
+        /// Run under these engines only (repeatable): native, interp,
+        /// gc-stress, asan (every fourth case), asan-all. Default: native
+        /// and interp.
+        #[arg(long = "engine", value_name = "NAME")]
+        engines: Vec<String>,
     },
     /// Build `lull` in release and run it with ARGS.
     Run {
@@ -84,7 +90,23 @@ fn run(verb: Verb) -> Result<ExitCode> {
     match verb {
         Verb::Setup => {}
         Verb::Test { full } => testing::run(&project, &tools, full)?,
-        Verb::Ui { bless, filter } => ui::run(&project, ui::Options { bless, filter })?,
+        Verb::Ui { bless, filter, engines } => {
+            let engines = if engines.is_empty() {
+                ui::engines()
+            } else {
+                engines
+                    .iter()
+                    .map(|name| {
+                        ui::engine_named(name).ok_or_else(|| {
+                            Error::new(format!(
+                                "ui: unknown engine {name:?} (engines: native, interp, gc-stress, asan, asan-all)"
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            ui::run(&project, ui::Options { bless, filter, engines })?
+        }
         Verb::Run { args } => return run_lull(&project, &args),
         Verb::Bench { quick } => bench::run(&project, bench::Options { quick })?,
     }

@@ -10,7 +10,10 @@ use crate::error::{Error, IoContext, Result};
 use crate::project::{run_step, step, Project};
 
 /// The flags every runtime file is compiled with.
-pub const CFLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2"];
+pub const CFLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fno-omit-frame-pointer"];
+
+/// The libraries the runtime needs, after the sources on the link line.
+pub const LIBS: &[&str] = &["-lpthread", "-lm"];
 
 /// Builds and runs every runtime test program with the C compiler `cc`.
 pub fn test(project: &Project, cc: &str) -> Result<()> {
@@ -33,7 +36,8 @@ pub fn test(project: &Project, cc: &str) -> Result<()> {
             .args(sources.iter().map(|s| relative(project, s)))
             .arg(relative(project, test))
             .arg("-o")
-            .arg(&exe);
+            .arg(&exe)
+            .args(LIBS);
         run_step("rt: compile", &mut compile)?;
         run_step("rt: run", Command::new(&exe).current_dir(&project.root))?;
     }

@@ -10,7 +10,10 @@ use crate::{rt, ui};
 pub const FULL_ENV: &str = "LULL_TEST_FULL";
 
 /// Runs the runtime's tests, `cargo test --workspace` and the UI tests,
-/// stopping at the first step that fails.
+/// stopping at the first step that fails. The UI tests run under every
+/// engine of [`ui::test_engines`]: the engine-dependent modes (`nf/`,
+/// `core/`, `conv/`) once more with `--interp`, with `LULL_GC_STRESS=1`, and
+/// with `LULL_RT=asan` (every fourth case, or all of them with `--full`).
 pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
     step("test: step 1/3: the C runtime's tests");
     rt::test(project, &tools.cc).map_err(|e| e.context("test: step 1/3 (rt) failed"))?;
@@ -23,8 +26,8 @@ pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
     }
     run_step("cargo test", &mut cargo).map_err(|e| e.context("test: step 2/3 failed"))?;
 
-    step("test: step 3/3: the UI tests");
-    ui::run(project, ui::Options { bless: false, filter: None })
+    step("test: step 3/3: the UI tests (native, interpreter, GC stress, sanitizers)");
+    ui::run(project, ui::Options { bless: false, filter: None, engines: ui::test_engines(full) })
         .map_err(|e| e.context("test: step 3/3 (ui) failed"))?;
 
     step("test: all steps passed");

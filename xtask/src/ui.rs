@@ -30,6 +30,88 @@ pub const BIN_OVERRIDE: &str = "LULL_UI_BIN";
 pub struct Options {
     pub bless: bool,
     pub filter: Option<String>,
+    /// The engines to run the cases under (see [`engines`]).
+    pub engines: Vec<Engine>,
+}
+
+/// A way of running the cases of some modes: `lull` arguments inserted
+/// right after the subcommand, environment variables, and which cases.
+/// Every case runs under the default engine; the cases of an engine's
+/// modes run once more under each other engine and must give the same
+/// expected output (so `--interp` and the native code are compared on every
+/// `nf/` case). Only the default engine blesses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engine {
+    /// Shown after the case path (`nf/foo.lc [interp]`); empty for the default.
+    name: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+    /// The modes whose cases it runs; `None` for every mode.
+    modes: Option<&'static [Mode]>,
+    /// Runs every `every`-th case of those modes (in path order, from the
+    /// first): 1 for all of them.
+    every: usize,
+}
+
+/// The modes whose outcome depends on the evaluation engine.
+const ENGINE_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv];
+
+impl Engine {
+    /// `lull` as it is: native code for `nf`, `conv` and `run --core`.
+    pub const DEFAULT: Engine = Engine { name: "", args: &[], env: &[], modes: None, every: 1 };
+    /// The reference interpreter.
+    pub const INTERP: Engine =
+        Engine { name: "interp", args: &["--interp"], env: &[], modes: Some(ENGINE_MODES), every: 1 };
+    /// Native code with the runtime's GC stress mode (a collection at every
+    /// allocation check, with the heap checker).
+    pub const GC_STRESS: Engine =
+        Engine { name: "gc-stress", args: &[], env: &[("LULL_GC_STRESS", "1")], modes: Some(ENGINE_MODES), every: 1 };
+    /// Native code linked with the runtime built with
+    /// `-fsanitize=address,undefined`, on every fourth case.
+    pub const ASAN_SAMPLE: Engine =
+        Engine { name: "asan", args: &[], env: &[("LULL_RT", "asan")], modes: Some(ENGINE_MODES), every: 4 };
+    /// The same on every case.
+    pub const ASAN: Engine = Engine { every: 1, ..Engine::ASAN_SAMPLE };
+
+    fn runs(&self, mode: Mode) -> bool {
+        self.modes.is_none_or(|modes| modes.contains(&mode))
+    }
+
+    fn is_default(&self) -> bool {
+        self.name.is_empty()
+    }
+
+    fn label(&self, case: &Case) -> String {
+        if self.is_default() {
+            case.path.clone()
+        } else {
+            format!("{} [{}]", case.path, self.name)
+        }
+    }
+}
+
+/// The engine named `name` (`native` for the default, `interp`,
+/// `gc-stress`, `asan` on every fourth case, `asan-all` on all).
+pub fn engine_named(name: &str) -> Option<Engine> {
+    match name {
+        "native" | "default" => Some(Engine::DEFAULT),
+        "interp" => Some(Engine::INTERP),
+        "gc-stress" => Some(Engine::GC_STRESS),
+        "asan" => Some(Engine::ASAN_SAMPLE),
+        "asan-all" => Some(Engine::ASAN),
+        _ => None,
+    }
+}
+
+/// The engines of `cargo xtask ui`: native code and the interpreter.
+pub fn engines() -> Vec<Engine> {
+    vec![Engine::DEFAULT, Engine::INTERP]
+}
+
+/// The engines of `cargo xtask test`: also the GC stress mode and the
+/// sanitizer runtime (on a quarter of the cases unless `full`).
+pub fn test_engines(full: bool) -> Vec<Engine> {
+    vec![Engine::DEFAULT, Engine::INTERP, Engine::GC_STRESS, if full { Engine::ASAN } else { Engine::ASAN_SAMPLE }]
 }
 
 /// Builds `lull`, runs the UI cases and fails when any case fails.
@@ -46,12 +128,15 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
         bin,
         bless: options.bless,
         filter: options.filter,
+        engines: options.engines,
         time_limit: CASE_TIME_LIMIT,
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    let names: Vec<&str> = config.engines.iter().map(|e| if e.is_default() { "default" } else { e.name }).collect();
     step(format!(
-        "ui: running the cases of tests/ui{}{} on {} thread(s)",
+        "ui: running the cases of tests/ui{} (engines: {}){} on {} thread(s)",
         config.filter.as_ref().map_or(String::new(), |f| format!(" matching {f:?}")),
+        names.join(", "),
         if config.bless { " (blessing)" } else { "" },
         config.jobs
     ));
@@ -69,8 +154,11 @@ pub struct Config {
     /// The `lull` binary under test.
     pub bin: PathBuf,
     pub bless: bool,
-    /// Only cases whose path (like `nf/foo.lc`) contains this string.
+    /// Only cases whose label (like `nf/foo.lc`, or `nf/foo.lc [interp]`
+    /// under another engine than the default) contains this string.
     pub filter: Option<String>,
+    /// The engines; the first should be [`Engine::DEFAULT`].
+    pub engines: Vec<Engine>,
     pub time_limit: Duration,
     pub jobs: usize,
 }
@@ -89,18 +177,23 @@ pub struct Summary {
 /// failures.
 pub fn run_suite(config: &Config) -> Result<Summary> {
     let Discovery { cases, problems } = discover(&config.dir)?;
-    let cases: Vec<Case> =
-        cases.into_iter().filter(|c| config.filter.as_ref().is_none_or(|f| c.path.contains(f.as_str()))).collect();
+    // (case, engine) pairs: each engine's cases in path order.
+    let mut runs: Vec<(&Case, &Engine)> = Vec::new();
+    for engine in &config.engines {
+        let mine = cases.iter().filter(|c| engine.runs(c.mode));
+        runs.extend(mine.step_by(engine.every.max(1)).map(|c| (c, engine)));
+    }
+    runs.retain(|(case, engine)| config.filter.as_ref().is_none_or(|f| engine.label(case).contains(f.as_str())));
 
     let next = AtomicUsize::new(0);
     let verdicts: Mutex<Vec<(usize, Verdict)>> = Mutex::new(Vec::with_capacity(cases.len()));
     std::thread::scope(|scope| {
-        for _ in 0..config.jobs.max(1).min(cases.len().max(1)) {
+        for _ in 0..config.jobs.max(1).min(runs.len().max(1)) {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(case) = cases.get(index) else { break };
-                let verdict = run_case(config, case);
-                println!("{:<8} {}", verdict.label(), case.path);
+                let Some(&(case, engine)) = runs.get(index) else { break };
+                let verdict = run_case(config, case, engine);
+                println!("{:<8} {}", verdict.label(), engine.label(case));
                 verdicts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((index, verdict));
             });
         }
@@ -115,7 +208,8 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
             Verdict::Blessed => summary.blessed += 1,
             Verdict::Failed(report) => {
                 summary.failed += 1;
-                println!("\n---- {} ----\n{report}", cases[*index].path);
+                let (case, engine) = runs[*index];
+                println!("\n---- {} ----\n{report}", engine.label(case));
             }
         }
     }
@@ -131,7 +225,7 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
 
 /// A directory of `tests/ui`: how its cases are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub enum Mode {
     Nf,
     Limit,
     Fail,
@@ -390,9 +484,22 @@ fn split_args(text: &str) -> std::result::Result<Vec<String>, String> {
 }
 
 /// The `lull` arguments for `case`.
-fn case_args(config: &Config, case: &Case, directives: &Directives) -> std::result::Result<Vec<String>, String> {
+fn case_args(
+    config: &Config,
+    case: &Case,
+    engine: &Engine,
+    directives: &Directives,
+) -> std::result::Result<Vec<String>, String> {
+    // The engine's arguments go right after the subcommand, unless the case
+    // gives them itself.
+    let engine_args = |given: &[String]| -> Vec<String> {
+        engine.args.iter().filter(|a| !given.iter().any(|g| g == *a)).map(|a| a.to_string()).collect()
+    };
     if let Some(cmd) = &directives.cmd {
-        return Ok(cmd.iter().map(|a| a.replace("{file}", &case.path)).collect());
+        let mut args: Vec<String> = cmd.iter().map(|a| a.replace("{file}", &case.path)).collect();
+        let extra = engine_args(&args);
+        args.splice(1.min(args.len())..1.min(args.len()), extra);
+        return Ok(args);
     }
     let (subcommand, rest) = case
         .mode
@@ -400,6 +507,7 @@ fn case_args(config: &Config, case: &Case, directives: &Directives) -> std::resu
         .split_first()
         .ok_or_else(|| "internal error: a mode without a subcommand".to_string())?;
     let mut args = vec![subcommand.to_string()];
+    args.extend(engine_args(&directives.args));
     args.extend(directives.args.iter().cloned());
     args.extend(rest.iter().map(|a| a.to_string()));
     args.push(case.path.clone());
@@ -431,18 +539,20 @@ impl Verdict {
     }
 }
 
-fn run_case(config: &Config, case: &Case) -> Verdict {
-    match try_run_case(config, case) {
+fn run_case(config: &Config, case: &Case, engine: &Engine) -> Verdict {
+    match try_run_case(config, case, engine) {
         Ok(verdict) => verdict,
         Err(message) => Verdict::Failed(message),
     }
 }
 
-fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, String> {
+fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::Result<Verdict, String> {
     let source_path = config.dir.join(&case.path);
     let source = std::fs::read(&source_path).map_err(|e| format!("cannot read {}: {e}", case.path))?;
     let directives = parse_directives(&String::from_utf8_lossy(&source)).map_err(|e| format!("{}: {e}", case.path))?;
-    let args = case_args(config, case, &directives).map_err(|e| format!("{}: {e}", case.path))?;
+    let args = case_args(config, case, engine, &directives).map_err(|e| format!("{}: {e}", case.path))?;
+    // Only the default engine's output is blessed; the others must agree.
+    let blesses = config.bless && engine.is_default();
     let expected_exit = directives.exit.unwrap_or(case.mode.expected_exit());
 
     let mut cmd = Command::new(&config.bin);
@@ -450,9 +560,11 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
         .current_dir(&config.dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("RUST_BACKTRACE");
+        .env_remove("RUST_BACKTRACE")
+        .envs(engine.env.iter().copied());
+    let env_line: String = engine.env.iter().map(|(k, v)| format!(" {k}={}", shell_quote(v))).collect();
     let command_line = format!(
-        "cd tests/ui && NO_COLOR=1 {} {}",
+        "cd tests/ui && NO_COLOR=1{env_line} {} {}",
         shell_quote(&config.bin.to_string_lossy()),
         args.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
     );
@@ -480,7 +592,7 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
         if expected == *actual {
             continue;
         }
-        if config.bless && exit_ok {
+        if blesses && exit_ok {
             bless(&snapshot_path, actual).map_err(|e| format!("cannot bless {snapshot}: {e}"))?;
             blessed = true;
             continue;
@@ -494,10 +606,15 @@ fn try_run_case(config: &Config, case: &Case) -> std::result::Result<Verdict, St
     if exit_ok && outputs_ok {
         return Ok(if blessed { Verdict::Blessed } else { Verdict::Passed });
     }
-    if config.bless && !exit_ok && captured.ending != Ending::TimedOut {
+    if config.bless && !engine.is_default() {
+        report.push_str(&format!(
+            "(not blessed: only the default engine's output is; the [{}] engine must agree with it)\n",
+            engine.name
+        ));
+    } else if config.bless && !exit_ok && captured.ending != Ending::TimedOut {
         report.push_str("(not blessed: the exit status is wrong; if it is right, add `ui-exit: N` to the case)\n");
     }
-    if exit_ok && !outputs_ok {
+    if exit_ok && !outputs_ok && engine.is_default() {
         report.push_str("(run `cargo xtask ui --bless` to accept the new output)\n");
     } else if !exit_ok {
         // The output helps to see why the status is wrong.
@@ -577,6 +694,7 @@ mod tests {
     const STUB: &str = r#"#!/bin/sh
 for last; do :; done
 echo "args: $*"
+[ -n "$LULL_RT" ] && echo "rt: $LULL_RT"
 if [ -f "$last" ]; then
   grep -q WARN "$last" && echo warning >&2
   grep -q SLEEP "$last" && sleep 30
@@ -600,7 +718,15 @@ exit 0
             wait_until_executable(&bin);
             let dir = tmp.path().join("ui");
             std::fs::create_dir(&dir).unwrap();
-            let config = Config { dir, bin, bless: false, filter: None, time_limit: Duration::from_secs(20), jobs: 2 };
+            let config = Config {
+                dir,
+                bin,
+                bless: false,
+                filter: None,
+                engines: vec![Engine::DEFAULT],
+                time_limit: Duration::from_secs(20),
+                jobs: 2,
+            };
             Fixture { _tmp: tmp, config }
         }
 
@@ -690,6 +816,33 @@ exit 0
         f.config.bless = false;
         f.config.filter = Some("nf/a".into());
         assert_eq!(f.run(), summary(1, 0, 0));
+    }
+
+    #[test]
+    fn engines_rerun_their_modes_with_their_arguments_and_environment() {
+        let mut f = Fixture::new();
+        // The stub prints its arguments: the interp engine's `--interp`
+        // makes its output differ, except where the case gives it itself.
+        f.write("nf/a.lc", "\n");
+        f.write("nf/a.stdout", "args: nf nf/a.lc\n");
+        f.write("nf/b.lc", "/- ui-args: --interp -/\n");
+        f.write("nf/b.stdout", "args: nf --interp nf/b.lc\n");
+        f.write("nf/c.lc", "/- ui-cmd: nf --interp -e x -/\n");
+        f.write("nf/c.stdout", "args: nf --interp -e x\n");
+        f.write("emit/e.lc", "\n"); // Not an engine mode: default engine only.
+        f.write("emit/e.stdout", "args: emit --core emit/e.lc\n");
+        let rt = Engine { name: "rt", env: &[("LULL_RT", "x")], every: 2, ..Engine::INTERP };
+        f.config.engines = vec![Engine::DEFAULT, Engine::INTERP, Engine { args: &[], ..rt }];
+        // Default: 4 pass. interp: b and c pass, a fails. rt (a and c):
+        // both print `rt: x` too, so both fail.
+        assert_eq!(f.run(), summary(6, 3, 0));
+        f.config.filter = Some("[interp]".into());
+        assert_eq!(f.run(), summary(2, 1, 0));
+        // Blessing never takes another engine's output.
+        f.config.filter = None;
+        f.config.bless = true;
+        assert_eq!(f.run(), summary(6, 3, 0));
+        assert_eq!(f.read("nf/a.stdout").as_deref(), Some("args: nf nf/a.lc\n"));
     }
 
     #[test]

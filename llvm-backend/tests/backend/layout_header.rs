@@ -61,6 +61,13 @@ fn rust_constants() -> BTreeMap<String, i64> {
         ("LULL_ENTRY_ALIGN", layout::ENTRY_ALIGN),
         ("LULL_SIZE_IN_FIRST_WORD", layout::SIZE_IN_FIRST_WORD),
         ("LULL_TAG_COUNT", layout::TAG_COUNT),
+        ("LULL_PROC_OFFSET_HP", layout::PROC_OFFSET_HP),
+        ("LULL_PROC_OFFSET_HL", layout::PROC_OFFSET_HL),
+        ("LULL_PROC_OFFSET_SP", layout::PROC_OFFSET_SP),
+        ("LULL_PROC_OFFSET_FUEL", layout::PROC_OFFSET_FUEL),
+        ("LULL_FIELD_VALUE", layout::FIELD_VALUE),
+        ("LULL_FIELD_I64", layout::FIELD_I64),
+        ("LULL_FIELD_F64", layout::FIELD_F64),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_string(), i64::from(value)))

@@ -1,0 +1,381 @@
+//! The module-level part of code generation: symbols, static objects,
+//! constructor entries, string literals, the `lull_program` table, and one
+//! LLVM function per Flat [`Code`] (whose body [`super::body`] emits).
+//!
+//! The output is LLVM IR text; see Note [Why the back end writes LLVM IR
+//! text] in `codegen/mod.rs`.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use lull_middle::flat::ir::{self as flat, Alloc, Code, CodeKind, ConRef, GlobalKind, Rep};
+
+use super::body::FnEmitter;
+use super::Program;
+use crate::layout::{Tag, MIN_OBJECT_WORDS};
+use crate::Error;
+
+/// The LLVM type of a value of representation `rep`.
+pub(crate) fn llvm_type(rep: Rep) -> &'static str {
+    match rep {
+        Rep::Value => "ptr addrspace(1)",
+        Rep::Int64 => "i64",
+        Rep::Float64 => "double",
+    }
+}
+
+/// A static object's address as a GC-pointer constant. The `inttoptr` form
+/// is what the statepoint rewriter takes as a base (see ARCHITECTURE.md).
+pub(crate) fn gc_const(sym: &str) -> String {
+    format!("inttoptr (i64 ptrtoint (ptr {sym} to i64) to ptr addrspace(1))")
+}
+
+/// `@"..."` with every byte outside `[A-Za-z0-9._]` replaced by `_`.
+fn symbol(parts: &str) -> String {
+    let clean: String =
+        parts.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' { c } else { '_' }).collect();
+    format!("@\"{clean}\"")
+}
+
+/// An LLVM string constant body: `c"..."` with escapes.
+pub(crate) fn c_string(bytes: &[u8]) -> String {
+    let mut s = String::from("c\"");
+    for &b in bytes {
+        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+            s.push(b as char);
+        } else {
+            let _ = write!(s, "\\{b:02X}");
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// The word layout of a constructor: for each source field, its content
+/// word index (1-based; pointers first).
+pub(crate) fn con_layout(fields: &[Rep]) -> Vec<usize> {
+    let mut words = vec![0; fields.len()];
+    let mut next = 1;
+    for pass_values in [true, false] {
+        for (i, r) in fields.iter().enumerate() {
+            if (*r == Rep::Value) == pass_values {
+                words[i] = next;
+                next += 1;
+            }
+        }
+    }
+    words
+}
+
+/// Object size in words for `content` content words.
+pub(crate) fn object_words(content: usize) -> usize {
+    (1 + content).max(MIN_OBJECT_WORDS as usize)
+}
+
+/// Per-module naming and the module-level text.
+pub(crate) struct ModuleEmitter<'a> {
+    pub(crate) m: &'a flat::Module,
+    /// `m0`, `m1`, ...: keeps the symbols of several modules apart.
+    pub(crate) prefix: String,
+    /// Global data (static objects, strings, descriptors).
+    pub(crate) data: String,
+    /// Functions.
+    pub(crate) funcs: String,
+    frees: HashMap<String, String>,
+    strings: usize,
+}
+
+impl<'a> ModuleEmitter<'a> {
+    pub(crate) fn new(m: &'a flat::Module, index: usize) -> Self {
+        ModuleEmitter {
+            m,
+            prefix: format!("m{index}"),
+            data: String::new(),
+            funcs: String::new(),
+            frees: HashMap::new(),
+            strings: 0,
+        }
+    }
+
+    pub(crate) fn code_sym(&self, c: flat::CodeId) -> String {
+        let name = self.m.code(c).map_or("?", |c| c.name.as_str());
+        symbol(&format!("{}.c{}.{}", self.prefix, c.0, name))
+    }
+
+    pub(crate) fn global_sym(&self, g: flat::GlobalId) -> String {
+        let name = self.m.global(g).map_or("?", |g| g.name.as_str());
+        symbol(&format!("{}.g{}.{}", self.prefix, g.0, name))
+    }
+
+    pub(crate) fn con_entry_sym(&self, c: ConRef) -> String {
+        let name = self.m.con(c).map_or("?", |c| c.name.as_str());
+        symbol(&format!("{}.k{}.{}.{}", self.prefix, c.data.0, c.tag, name))
+    }
+
+    pub(crate) fn con_static_sym(&self, c: ConRef) -> String {
+        let name = self.m.con(c).map_or("?", |c| c.name.as_str());
+        symbol(&format!("{}.kk{}.{}.{}", self.prefix, c.data.0, c.tag, name))
+    }
+
+    /// The static closure of a FUN code with an empty environment (such a
+    /// closure never needs allocating: every instance would be the same).
+    pub(crate) fn closed_fun_sym(&self, c: flat::CodeId) -> String {
+        let name = self.m.code(c).map_or("?", |c| c.name.as_str());
+        symbol(&format!("{}.s{}.{}", self.prefix, c.0, name))
+    }
+
+    /// Is `c` a FUN code with an empty environment?
+    pub(crate) fn is_closed_fun(&self, c: flat::CodeId) -> bool {
+        self.m.code(c).is_some_and(|c| c.env.is_empty() && matches!(c.kind, CodeKind::Fun { .. }))
+    }
+
+    /// The static RIGID object of free variable `name`, created on first use.
+    pub(crate) fn free_sym(&mut self, name: &str) -> String {
+        if let Some(s) = self.frees.get(name) {
+            return s.clone();
+        }
+        let n = self.frees.len();
+        let sym = symbol(&format!("{}.free{n}", self.prefix));
+        let name_sym = symbol(&format!("{}.freename{n}", self.prefix));
+        let mut bytes = name.as_bytes().to_vec();
+        bytes.push(0);
+        let _ = writeln!(
+            self.data,
+            "{name_sym} = private unnamed_addr constant [{} x i8] {}, align 2",
+            bytes.len(),
+            c_string(&bytes)
+        );
+        let _ = writeln!(
+            self.data,
+            "{sym} = internal global {{ ptr, i64, ptr, ptr }} {{ ptr @lull_rigid_entry, i64 4, ptr {name_sym}, ptr null }}, align 8"
+        );
+        self.frees.insert(name.to_string(), sym.clone());
+        sym
+    }
+
+    /// The descriptor of a string literal (see `struct lull_str_desc`).
+    pub(crate) fn string_desc(&mut self, s: &flat::StrLit) -> Result<String, Error> {
+        let n = self.strings;
+        self.strings += 1;
+        let bytes_sym = symbol(&format!("{}.str{n}", self.prefix));
+        let desc_sym = symbol(&format!("{}.strdesc{n}", self.prefix));
+        let bytes = s.text.as_bytes();
+        let _ = writeln!(
+            self.data,
+            "{bytes_sym} = private unnamed_addr constant [{} x i8] {}",
+            bytes.len(),
+            c_string(bytes)
+        );
+        for c in [s.nil, s.cons, s.chr] {
+            if self.m.con(c).is_none() {
+                return Err(Error::Emit(format!("string literal names an unknown constructor {c:?}")));
+            }
+        }
+        let _ = writeln!(
+            self.data,
+            "{desc_sym} = internal constant {{ ptr, i64, ptr, ptr, ptr, ptr }} {{ ptr {bytes_sym}, i64 {}, ptr {}, ptr {}, ptr {}, ptr {} }}",
+            bytes.len(),
+            self.con_entry_sym(s.nil),
+            self.con_entry_sym(s.cons),
+            self.con_entry_sym(s.chr),
+            self.con_static_sym(s.nil),
+        );
+        Ok(desc_sym)
+    }
+
+    /// Emit everything of this module; returns the constructor descriptor
+    /// initialisers for the program table.
+    pub(crate) fn emit(&mut self) -> Result<Vec<String>, Error> {
+        let mut descs = Vec::new();
+        for (d, data) in self.m.datas.iter().enumerate() {
+            for (t, con) in data.cons.iter().enumerate() {
+                let c = ConRef { data: flat::DataId(d as u32), tag: t as u32 };
+                descs.push(self.emit_con(c, con)?);
+            }
+        }
+        for (g, global) in self.m.globals.iter().enumerate() {
+            let g = flat::GlobalId(g as u32);
+            let code = match global.kind {
+                GlobalKind::Fun(c) | GlobalKind::Caf(c) => c,
+            };
+            let _ = writeln!(
+                self.data,
+                "{} = internal global [2 x ptr] [ptr {}, ptr null], align 8",
+                self.global_sym(g),
+                self.code_sym(code)
+            );
+        }
+        for c in 0..self.m.codes.len() {
+            let c = flat::CodeId(c as u32);
+            if self.is_closed_fun(c) {
+                let _ = writeln!(
+                    self.data,
+                    "{} = internal global [2 x ptr] [ptr {}, ptr null], align 8",
+                    self.closed_fun_sym(c),
+                    self.code_sym(c)
+                );
+            }
+            self.emit_code(c)?;
+        }
+        Ok(descs)
+    }
+
+    fn emit_con(&mut self, c: ConRef, con: &flat::ConDecl) -> Result<String, Error> {
+        let entry = self.con_entry_sym(c);
+        let size = object_words(con.fields.len());
+        // Padding words count as non-pointers (Note [Objects the runtime knows]).
+        let nptrs = con.fields.iter().filter(|r| **r != Rep::Value).count() + (size - 1 - con.fields.len());
+        let _ = writeln!(
+            self.funcs,
+            "define internal ghccc %lull.ret {entry}({}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {}, i32 {nptrs}, i32 {size}, i32 {}] {{\n\
+             \x20 %z = icmp eq i64 %argc, 0\n\
+             \x20 br i1 %z, label %whnf, label %bad\n\
+             whnf:\n\
+             \x20 %sv = ptrtoint ptr addrspace(1) %self to i64\n\
+             \x20 %w0 = insertvalue %lull.ret undef, ptr %hp, 0\n\
+             \x20 %w1 = insertvalue %lull.ret %w0, ptr %sp, 1\n\
+             \x20 %w2 = insertvalue %lull.ret %w1, i64 %sv, 2\n\
+             \x20 ret %lull.ret %w2\n\
+             bad:\n\
+             \x20 call void @lull_rt_bad_apply(ptr %proc, ptr addrspace(1) %self) #0\n\
+             \x20 unreachable\n\
+             }}\n",
+            ENTRY_PARAMS,
+            c.tag,
+            Tag::Con as u32
+        );
+        if con.fields.is_empty() {
+            let _ = writeln!(
+                self.data,
+                "{} = internal global [2 x ptr] [ptr {entry}, ptr null], align 8",
+                self.con_static_sym(c)
+            );
+        }
+        let n = format!("{}.{}.{}", self.prefix, c.data.0, c.tag);
+        let name_sym = symbol(&format!("{n}.name"));
+        let kinds_sym = symbol(&format!("{n}.kinds"));
+        let mut name = con.name.as_bytes().to_vec();
+        name.push(0);
+        let _ = writeln!(
+            self.data,
+            "{name_sym} = private unnamed_addr constant [{} x i8] {}",
+            name.len(),
+            c_string(&name)
+        );
+        let kinds: Vec<String> = con
+            .fields
+            .iter()
+            .map(|r| match r {
+                Rep::Value => "i8 0",
+                Rep::Int64 => "i8 1",
+                Rep::Float64 => "i8 2",
+            })
+            .map(String::from)
+            .collect();
+        let _ = writeln!(
+            self.data,
+            "{kinds_sym} = private unnamed_addr constant [{} x i8] [{}]",
+            kinds.len(),
+            kinds.join(", ")
+        );
+        Ok(format!(
+            "{{ ptr, ptr, i64, ptr }} {{ ptr {entry}, ptr {name_sym}, i64 {}, ptr {kinds_sym} }}",
+            con.fields.len()
+        ))
+    }
+
+    fn emit_code(&mut self, c: flat::CodeId) -> Result<(), Error> {
+        let m = self.m;
+        let code: &Code = m.code(c).ok_or_else(|| Error::Emit(format!("missing code {c}")))?;
+        let env_reps: Vec<Rep> =
+            code.env.iter().map(|v| m.var(*v).map_or(Rep::Value, |i| i.rep)).collect::<Vec<_>>();
+        let size = object_words(code.env.len());
+        let nptrs = env_reps.iter().filter(|r| **r != Rep::Value).count() + (size - 1 - code.env.len());
+        let (arity, tag) = match &code.kind {
+            CodeKind::Fun { params } => (params.len(), Tag::Fun),
+            CodeKind::Thunk => (0, Tag::Thunk),
+        };
+        let _ = writeln!(
+            self.funcs,
+            "; {} {}\ndefine internal ghccc %lull.ret {}({ENTRY_PARAMS}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {arity}, i32 {nptrs}, i32 {size}, i32 {}] {{",
+            match code.kind {
+                CodeKind::Fun { .. } => "fun",
+                CodeKind::Thunk => "thunk",
+            },
+            code.name,
+            self.code_sym(c),
+            tag as u32
+        );
+        let text = FnEmitter::emit_code(self, code)?;
+        self.funcs.push_str(&text);
+        self.funcs.push_str("}\n\n");
+        Ok(())
+    }
+
+    /// The size in words of an allocation; 0 for the ones that are static
+    /// objects (nullary constructors, closed functions).
+    pub(crate) fn alloc_words(&self, a: &Alloc) -> Result<usize, Error> {
+        Ok(match a {
+            Alloc::Closure { code, .. } if self.is_closed_fun(*code) => 0,
+            Alloc::Closure { code, .. } => {
+                let code = self.m.code(*code).ok_or_else(|| Error::Emit(format!("missing code {code}")))?;
+                object_words(code.env.len())
+            }
+            Alloc::Con { fields, .. } if fields.is_empty() => 0,
+            Alloc::Con { fields, .. } => object_words(fields.len()),
+            Alloc::Str(_) => 3,
+        })
+    }
+}
+
+/// The parameter list of every entry code (Note [Registers and the entry
+/// signature] in `rt/include/lull_rt.h`).
+pub(crate) const ENTRY_PARAMS: &str = "ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc";
+
+/// The whole LLVM module text for `program`.
+pub(crate) fn module_text(program: &Program<'_>, data_layout: &str, triple: &str) -> Result<String, Error> {
+    let mut out = String::new();
+    let _ = writeln!(out, "; Generated by lull-llvm.\ntarget datalayout = \"{data_layout}\"\ntarget triple = \"{triple}\"\n");
+    out.push_str(include_str!("support.ll"));
+    out.push('\n');
+    let mut descs = Vec::new();
+    let mut emitters = Vec::new();
+    for (i, m) in program.modules.iter().enumerate() {
+        let mut e = ModuleEmitter::new(m, i);
+        descs.extend(e.emit()?);
+        emitters.push(e);
+    }
+    let mut entries = Vec::new();
+    for &(mi, g) in &program.entries {
+        let e = emitters.get(mi).ok_or_else(|| Error::Emit(format!("entry names module {mi}, which is missing")))?;
+        if e.m.global(g).is_none() {
+            return Err(Error::Emit(format!("entry names global {g:?}, which is missing")));
+        }
+        entries.push(format!("ptr {}", e.global_sym(g)));
+    }
+    for e in &emitters {
+        out.push_str(&e.data);
+    }
+    out.push('\n');
+    for e in &emitters {
+        out.push_str(&e.funcs);
+    }
+    let _ = writeln!(out, "@lull_entries = internal constant [{} x ptr] [{}]", entries.len(), entries.join(", "));
+    let _ = writeln!(
+        out,
+        "@lull_cons = internal constant [{} x {{ ptr, ptr, i64, ptr }}] [{}]",
+        descs.len(),
+        descs.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "@lull_program = constant {{ i64, ptr, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr }} {{ i64 {}, ptr @lull_entries, i64 {}, ptr @lull_cons, ptr @lull_pap_entry, ptr @lull_rigid_entry, ptr @lull_ref_entry, ptr @lull_blackhole_entry, ptr @lull_forward_entry, ptr @lull_str_entry, ptr @lull_call_entry }}",
+        entries.len(),
+        descs.len()
+    );
+    out.push_str("\ndeclare i64 @llvm.fptosi.sat.i64.f64(double)\n");
+    // Branch weights: !0 for a condition that is almost never true, !1 for
+    // one that almost always is.
+    out.push_str("!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n");
+    Ok(out)
+}

@@ -1,0 +1,115 @@
+//! Flat IR to native code: entry codes in the runtime's protocol.
+//!
+//! [`compile`] writes the program as LLVM IR text ([`emit`] for the module
+//! level, [`body`] for each entry code, `support.ll` for the hand-written
+//! entries), has LLVM parse it, verifies it, rewrites every call that may
+//! collect into a statepoint (`rewrite-statepoints-for-gc`), optimises it
+//! (`default<O2>`), verifies it again and emits assembly or
+//! an object file whose `.llvm_stackmaps` section describes the GC roots of
+//! every native frame.
+//!
+//! The protocol is described once, in the Notes of `rt/include/lull_rt.h`:
+//! Note [Registers and the entry signature], Note [The data stack], Note
+//! [Update frames] and Note [Objects the runtime knows].
+//!
+//! # Note [Why the back end writes LLVM IR text]
+//!
+//! The generator prints LLVM IR and parses it with inkwell
+//! (`Context::create_module_from_ir`) rather than calling the builder API
+//! for each instruction. The text is what `lull emit --llvm-ir` shows
+//! before optimisation, it is how the hand-written support entries
+//! (`support.ll`) are kept readable, and it is the form the LangRef
+//! documents; GHC's LLVM back end makes the same choice. The parser and the
+//! verifier run on every compilation, so a malformed module is an error,
+//! never undefined behaviour.
+//!
+//! # Note [GC pointers in generated code]
+//!
+//! Heap pointers are `ptr addrspace(1)` and the data layout marks that
+//! address space non-integral (`ni:1`), so the optimiser never turns a GC
+//! pointer into an integer and back across a call. The heap pointer, the
+//! data stack pointer and the proc are plain `ptr`s. A fresh object's
+//! address becomes a GC pointer through `inttoptr`, which the statepoint
+//! rewriter takes as a base; values returned by an evaluation come back as
+//! an `i64` and are turned into a GC pointer right after the call. Every
+//! call that cannot collect (tail calls, runtime services that do not
+//! allocate) carries the `"gc-leaf-function"` attribute: a tail call
+//! rewritten into a statepoint would stop being a tail call.
+//!
+//! The statepoint rewrite runs *before* the optimiser, not after it as
+//! LLVM suggests. Run late, it missed GC pointers that the optimiser had
+//! merged: two neighbouring environment words loaded as one
+//! `<2 x ptr addrspace(1)>` were kept in a vector register across the
+//! collector's call and not relocated (found by the GC stress mode). Once
+//! every pointer live across a call goes through an explicit
+//! `gc.relocate`, whatever the optimiser does to the values before the call
+//! cannot reach the uses after it.
+
+mod body;
+mod emit;
+
+use inkwell::context::Context;
+use inkwell::memory_buffer::MemoryBuffer;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::FileType;
+use lull_middle::flat::ir as flat;
+
+use crate::smoke::x86_64_target_machine;
+use crate::Error;
+
+/// What to compile: one or more Flat modules and the globals to run.
+pub struct Program<'a> {
+    /// The modules; their symbols are kept apart by a per-module prefix.
+    pub modules: Vec<&'a flat::Module>,
+    /// The entries the runtime runs (`nf`: one; `conv`: two), as (index in
+    /// `modules`, global of that module).
+    pub entries: Vec<(usize, flat::GlobalId)>,
+}
+
+/// The stages [`compile`] can stop at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// LLVM IR text as generated, before any pass.
+    LlvmIrRaw,
+    /// LLVM IR text after the optimisation and statepoint passes.
+    LlvmIr,
+    /// x86-64 assembly text.
+    Asm,
+    /// An ELF object file (the bytes).
+    Object,
+}
+
+/// Compile `program` to `output`.
+pub fn compile(program: &Program<'_>, output: Output) -> Result<Vec<u8>, Error> {
+    let machine = x86_64_target_machine()?;
+    let layout = machine.get_target_data().get_data_layout();
+    let layout = format!("{}-ni:1", layout.as_str().to_string_lossy());
+    let triple = machine.get_triple();
+    let text = emit::module_text(program, &layout, &triple.as_str().to_string_lossy())?;
+    if output == Output::LlvmIrRaw {
+        return Ok(text.into_bytes());
+    }
+    let context = Context::create();
+    let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "lull");
+    let module = context
+        .create_module_from_ir(buffer)
+        .map_err(|e| Error::Verify(format!("generated LLVM IR does not parse: {}", e.to_string_lossy())))?;
+    module.verify().map_err(|e| Error::Verify(e.to_string()))?;
+    // The statepoint rewrite runs first, so that every GC pointer live
+    // across a call is explicit (a `gc.relocate`) before the optimiser
+    // runs: see Note [GC pointers in generated code].
+    module
+        .run_passes("rewrite-statepoints-for-gc", &machine, PassBuilderOptions::create())
+        .map_err(|e| Error::Emit(e.to_string()))?;
+    module.run_passes("default<O2>", &machine, PassBuilderOptions::create()).map_err(|e| Error::Emit(e.to_string()))?;
+    module.verify().map_err(|e| Error::Verify(format!("after the statepoint rewrite: {e}")))?;
+    match output {
+        Output::LlvmIrRaw => unreachable!("handled above"),
+        Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
+        Output::Asm | Output::Object => {
+            let ft = if output == Output::Asm { FileType::Assembly } else { FileType::Object };
+            let buf = machine.write_to_memory_buffer(&module, ft).map_err(|e| Error::Emit(e.to_string()))?;
+            Ok(buf.as_slice().to_vec())
+        }
+    }
+}

@@ -1,0 +1,204 @@
+; support.ll: the entry codes and stubs every generated module carries.
+; The stubs that are only ever called directly have hidden, not internal,
+; linkage, so that no interprocedural pass changes their signature (a
+; musttail call needs the exact prototype).
+;
+; These are written in LLVM IR by hand because they must use the runtime's
+; convention (ghccc), which no C compiler can declare. See Note [Registers
+; and the entry signature], Note [The data stack] and Note [Update frames]
+; in rt/include/lull_rt.h. The code generator appends this text to every
+; module it emits; the names all start with `lull_`.
+
+%lull.ret = type { ptr, ptr, i64 }
+
+declare void @lull_rt_gc(ptr, i64)
+declare ptr addrspace(1) @lull_rt_make_pap(ptr, ptr addrspace(1), i64)
+declare ptr addrspace(1) @lull_rt_rigid_apply(ptr, ptr addrspace(1), i64)
+declare ptr addrspace(1) @lull_rt_str_unpack(ptr, ptr addrspace(1))
+declare void @lull_rt_update_frames(ptr, ptr, ptr, ptr addrspace(1))
+declare void @lull_rt_out_of_fuel(ptr)
+declare void @lull_rt_putchar(ptr, i64)
+declare i64 @lull_rt_getchar(ptr)
+@lull.what.data = private unnamed_addr constant [12 x i8] c"a data type\00"
+declare void @lull_rt_loop(ptr) noreturn
+declare void @lull_rt_bad_apply(ptr, ptr addrspace(1)) noreturn
+declare void @lull_rt_error(ptr, ptr, ptr) noreturn
+declare void @lull_rt_no_match(ptr) noreturn
+declare void @lull_rt_no_match_con(ptr, ptr addrspace(1)) noreturn
+declare void @lull_rt_no_match_i64(ptr, i64) noreturn
+declare void @lull_rt_no_match_f64(ptr, double) noreturn
+declare void @lull_rt_bad_case(ptr, ptr addrspace(1), ptr) noreturn
+
+; The proc's registers (struct lull_proc_regs): hp at 0, hl at 8, sp at 16,
+; fuel at 24.
+
+; A FUN entered with 0 < argc < arity: build a PAP (lull_rt_make_pap pops
+; the arguments) and return it.
+define hidden ghccc %lull.ret @lull_pap_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline gc "statepoint-example" {
+  store ptr %hp, ptr %proc
+  %spp = getelementptr i8, ptr %proc, i64 16
+  store ptr %sp, ptr %spp
+  %pap = call ptr addrspace(1) @lull_rt_make_pap(ptr %proc, ptr addrspace(1) %self, i64 %argc)
+  %hp2 = load ptr, ptr %proc
+  %sp2 = load ptr, ptr %spp
+  %v = ptrtoint ptr addrspace(1) %pap to i64
+  %r0 = insertvalue %lull.ret undef, ptr %hp2, 0
+  %r1 = insertvalue %lull.ret %r0, ptr %sp2, 1
+  %r2 = insertvalue %lull.ret %r1, i64 %v, 2
+  ret %lull.ret %r2
+}
+
+; A THUNK entered with argc > 0: evaluate it with a real call (argc 0),
+; perform the updates, then enter the value with the arguments, which are
+; still on the data stack.
+define hidden ghccc %lull.ret @lull_thunk_apply_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline gc "statepoint-example" {
+  %e = load ptr, ptr addrspace(1) %self
+  %r = call ghccc %lull.ret %e(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 0)
+  %hp2 = extractvalue %lull.ret %r, 0
+  %sp2 = extractvalue %lull.ret %r, 1
+  %vi = extractvalue %lull.ret %r, 2
+  %v = inttoptr i64 %vi to ptr addrspace(1)
+  %upd = icmp ne ptr %sp2, %sp
+  br i1 %upd, label %update, label %apply
+update:
+  call void @lull_rt_update_frames(ptr %proc, ptr %sp, ptr %sp2, ptr addrspace(1) %v) #0
+  br label %apply
+apply:
+  %ve = load ptr, ptr addrspace(1) %v
+  %t = musttail call ghccc %lull.ret %ve(ptr %hp2, ptr %proc, ptr %sp, ptr addrspace(1) %v, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc) #0
+  ret %lull.ret %t
+}
+
+; PAP [entry, size, fun, a1..ak]: push a_k .. a_1 (a1 ends on top), then
+; enter the function with argc + k.
+define internal ghccc %lull.ret @lull_pap_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 3] {
+entry:
+  %z = icmp eq i64 %argc, 0
+  br i1 %z, label %whnf, label %apply
+whnf:
+  %sv = ptrtoint ptr addrspace(1) %self to i64
+  %w0 = insertvalue %lull.ret undef, ptr %hp, 0
+  %w1 = insertvalue %lull.ret %w0, ptr %sp, 1
+  %w2 = insertvalue %lull.ret %w1, i64 %sv, 2
+  ret %lull.ret %w2
+apply:
+  %sizep = getelementptr i64, ptr addrspace(1) %self, i64 1
+  %size = load i64, ptr addrspace(1) %sizep
+  %k = sub i64 %size, 3
+  %funp = getelementptr i64, ptr addrspace(1) %self, i64 2
+  %fun = load ptr addrspace(1), ptr addrspace(1) %funp
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %apply ], [ %i1, %body ]
+  %more = icmp ult i64 %i, %k
+  br i1 %more, label %body, label %done
+body:
+  %src = getelementptr i64, ptr addrspace(1) %self, i64 3
+  %srci = getelementptr ptr addrspace(1), ptr addrspace(1) %src, i64 %i
+  %a = load ptr addrspace(1), ptr addrspace(1) %srci
+  %km1 = sub i64 %k, 1
+  %di = sub i64 %km1, %i
+  %dst = getelementptr ptr addrspace(1), ptr %sp, i64 %di
+  store ptr addrspace(1) %a, ptr %dst
+  %i1 = add i64 %i, 1
+  br label %loop
+done:
+  %sp2 = getelementptr ptr addrspace(1), ptr %sp, i64 %k
+  %argc2 = add i64 %argc, %k
+  %fe = load ptr, ptr addrspace(1) %fun
+  %t = musttail call ghccc %lull.ret %fe(ptr %hp, ptr %proc, ptr %sp2, ptr addrspace(1) %fun, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc2) #0
+  ret %lull.ret %t
+}
+
+; RIGID [entry, size, head, prev, a1..ak]: applying it extends the spine.
+define internal ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
+entry:
+  %z = icmp eq i64 %argc, 0
+  br i1 %z, label %whnf, label %apply
+whnf:
+  %sv = ptrtoint ptr addrspace(1) %self to i64
+  %w0 = insertvalue %lull.ret undef, ptr %hp, 0
+  %w1 = insertvalue %lull.ret %w0, ptr %sp, 1
+  %w2 = insertvalue %lull.ret %w1, i64 %sv, 2
+  ret %lull.ret %w2
+apply:
+  store ptr %hp, ptr %proc
+  %spp = getelementptr i8, ptr %proc, i64 16
+  store ptr %sp, ptr %spp
+  %r = call ptr addrspace(1) @lull_rt_rigid_apply(ptr %proc, ptr addrspace(1) %self, i64 %argc)
+  %hp2 = load ptr, ptr %proc
+  %sp2 = load ptr, ptr %spp
+  %v = ptrtoint ptr addrspace(1) %r to i64
+  %r0 = insertvalue %lull.ret undef, ptr %hp2, 0
+  %r1 = insertvalue %lull.ret %r0, ptr %sp2, 1
+  %r2 = insertvalue %lull.ret %r1, i64 %v, 2
+  ret %lull.ret %r2
+}
+
+; REF [entry, value]: enter the value.
+define internal ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 1] {
+  %vp = getelementptr i64, ptr addrspace(1) %self, i64 1
+  %v = load ptr addrspace(1), ptr addrspace(1) %vp
+  %ve = load ptr, ptr addrspace(1) %v
+  %t = musttail call ghccc %lull.ret %ve(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %v, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc) #0
+  ret %lull.ret %t
+}
+
+; BLACKHOLE: a thunk entered while it is being evaluated.
+define internal ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
+  call void @lull_rt_loop(ptr %proc) #0
+  unreachable
+}
+
+; FORWARD: only exists during a collection; never entered.
+define internal ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
+  call void @lull_rt_bad_apply(ptr %proc, ptr addrspace(1) %self) #0
+  unreachable
+}
+
+; A string literal [entry, desc, offset]: unpacked one character at a time
+; by the runtime (not updated: unpacking again gives an equal list).
+define internal ghccc %lull.ret @lull_str_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 2, i32 3, i32 5] {
+entry:
+  store ptr %hp, ptr %proc
+  %spp = getelementptr i8, ptr %proc, i64 16
+  store ptr %sp, ptr %spp
+  %r = call ptr addrspace(1) @lull_rt_str_unpack(ptr %proc, ptr addrspace(1) %self)
+  %hp2 = load ptr, ptr %proc
+  %sp2 = load ptr, ptr %spp
+  %z = icmp eq i64 %argc, 0
+  br i1 %z, label %whnf, label %apply
+whnf:
+  %v = ptrtoint ptr addrspace(1) %r to i64
+  %r0 = insertvalue %lull.ret undef, ptr %hp2, 0
+  %r1 = insertvalue %lull.ret %r0, ptr %sp2, 1
+  %r2 = insertvalue %lull.ret %r1, i64 %v, 2
+  ret %lull.ret %r2
+apply:
+  %re = load ptr, ptr addrspace(1) %r
+  %t = musttail call ghccc %lull.ret %re(ptr %hp2, ptr %proc, ptr %sp2, ptr addrspace(1) %r, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc) #0
+  ret %lull.ret %t
+}
+
+; The C-to-generated-code trampoline (lull_program.call_entry): a C-convention
+; function, so it keeps the C stack alignment and saves the callee-saved
+; registers that ghccc code uses freely. Not a GC function: the collector's
+; frame walk stops at its return address.
+define ptr @lull_call_entry(ptr %proc, ptr %self, i64 %argc) {
+  %hp = load ptr, ptr %proc
+  %spp = getelementptr i8, ptr %proc, i64 16
+  %sp = load ptr, ptr %spp
+  %si = ptrtoint ptr %self to i64
+  %s = inttoptr i64 %si to ptr addrspace(1)
+  %e = load ptr, ptr %self
+  %r = call ghccc %lull.ret %e(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %s, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc)
+  %hp2 = extractvalue %lull.ret %r, 0
+  %sp2 = extractvalue %lull.ret %r, 1
+  %vi = extractvalue %lull.ret %r, 2
+  store ptr %hp2, ptr %proc
+  store ptr %sp2, ptr %spp
+  %v = inttoptr i64 %vi to ptr
+  ret ptr %v
+}
+
+attributes #0 = { "gc-leaf-function" }

@@ -1,0 +1,166 @@
+//! Running a program natively: compile to an object, link it with the C
+//! runtime into a temporary directory, and run the executable.
+//!
+//! The executable's command line is the runtime's (see `lull_rt_main` in
+//! `rt/include/lull_rt.h`): the mode (`nf` or `conv`), then `--max-steps N`,
+//! `--max-memory BYTES` (a plain integer), `--timeout SECONDS` (decimal),
+//! `--stats` and `--discard`, each only when asked for. The child inherits
+//! standard input, output and error: the runtime prints the normal form, the
+//! statistics and its error messages itself, and exits 0 on success, 1 on a
+//! run-time error and 2 when a limit stops the run.
+//!
+//! Environment variables:
+//!
+//! - `LULL_RT=asan` links the runtime built with
+//!   `-fsanitize=address,undefined` ([`RtVariant::Asan`]); unset (or
+//!   `LULL_RT=normal`) links the normal one.
+//! - `LULL_KEEP=DIR` links in `DIR` (created if needed) instead of a
+//!   temporary directory, and keeps the object (`program.o`, its stack-map
+//!   section already renamed), the runtime library and the executable
+//!   (`program`) there, for debugging: `DIR/program nf` runs it again.
+//! - `LULL_TIMING=1` prints the time of each step (compile, link, run) to
+//!   standard error.
+//!
+//! Every other variable (such as the runtime's `LULL_GC_STRESS`) reaches the
+//! program unchanged.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
+
+use crate::link::{link_executable, RtVariant};
+use crate::{compile, Error, Output, Program};
+
+/// What the runtime does with the program's entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Normalise the one entry and print its normal form.
+    Nf,
+    /// Compare the normal forms of the two entries; print `true` or `false`.
+    Conv,
+}
+
+/// The run-time arguments of a native run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunArgs {
+    pub mode: Mode,
+    /// Stop after N closure entries.
+    pub max_steps: Option<u64>,
+    /// Stop when heap and stacks exceed this many bytes.
+    pub max_memory: Option<u64>,
+    /// Stop after this much wall-clock time.
+    pub timeout: Option<Duration>,
+    /// Print steps and peak memory to standard error.
+    pub stats: bool,
+    /// Build the whole normal form but print only its size.
+    pub discard: bool,
+}
+
+impl RunArgs {
+    /// Arguments for `mode` with no limits and no flags.
+    pub fn new(mode: Mode) -> RunArgs {
+        RunArgs { mode, max_steps: None, max_memory: None, timeout: None, stats: false, discard: false }
+    }
+
+    /// The executable's command line (without the program name).
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = vec![match self.mode {
+            Mode::Nf => "nf".to_string(),
+            Mode::Conv => "conv".to_string(),
+        }];
+        if let Some(n) = self.max_steps {
+            args.extend(["--max-steps".to_string(), n.to_string()]);
+        }
+        if let Some(n) = self.max_memory {
+            args.extend(["--max-memory".to_string(), n.to_string()]);
+        }
+        if let Some(t) = self.timeout {
+            // f64's Display never uses an exponent: `0.25`, `3`, `1e-9` is `0.000000001`.
+            args.extend(["--timeout".to_string(), t.as_secs_f64().to_string()]);
+        }
+        if self.stats {
+            args.push("--stats".to_string());
+        }
+        if self.discard {
+            args.push("--discard".to_string());
+        }
+        args
+    }
+}
+
+/// The runtime variant `LULL_RT` asks for.
+pub fn rt_variant_from_env() -> Result<RtVariant, Error> {
+    match std::env::var("LULL_RT") {
+        Err(std::env::VarError::NotPresent) => Ok(RtVariant::Normal),
+        Ok(v) if v.is_empty() || v == "normal" => Ok(RtVariant::Normal),
+        Ok(v) if v == "asan" => Ok(RtVariant::Asan),
+        Ok(v) => Err(Error::Run(format!("LULL_RT={v:?}: the runtime variants are `normal` and `asan`"))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::Run("LULL_RT is not valid UTF-8: the runtime variants are `normal` and `asan`".into()))
+        }
+    }
+}
+
+/// Where to link: a temporary directory (removed when dropped) or the
+/// `LULL_KEEP` directory.
+enum LinkDir {
+    Temp(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl LinkDir {
+    fn from_env() -> Result<LinkDir, Error> {
+        match std::env::var_os("LULL_KEEP").filter(|d| !d.is_empty()) {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Error::Run(format!("LULL_KEEP: cannot create {}: {e}", dir.display())))?;
+                Ok(LinkDir::Kept(dir))
+            }
+            None => tempfile::Builder::new()
+                .prefix("lull-")
+                .tempdir()
+                .map(LinkDir::Temp)
+                .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}"))),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            LinkDir::Temp(t) => t.path(),
+            LinkDir::Kept(p) => p,
+        }
+    }
+}
+
+/// Compiles `program`, links it with the runtime (the variant `LULL_RT`
+/// names) and runs it with `args`, its standard streams inherited. Returns
+/// the child's exit status; the program's output and messages have gone to
+/// the inherited streams. See the module documentation for the environment
+/// variables.
+pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, Error> {
+    let timing = std::env::var_os("LULL_TIMING").is_some_and(|v| v == "1");
+    let variant = rt_variant_from_env()?;
+    let start = Instant::now();
+    let object = compile(program, Output::Object)?;
+    let compiled = Instant::now();
+    let dir = LinkDir::from_env()?;
+    let exe = link_executable(&object, dir.path(), variant)?;
+    let linked = Instant::now();
+    let status = Command::new(&exe)
+        .args(args.to_args())
+        .status()
+        .map_err(|e| Error::Run(format!("cannot run the native program {}: {e}", exe.display())))?;
+    let ran = Instant::now();
+    if timing {
+        let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+        eprintln!(
+            "timing: compile {:.1} ms, link {:.1} ms, run {:.1} ms",
+            ms(start, compiled),
+            ms(compiled, linked),
+            ms(linked, ran)
+        );
+    }
+    drop(dir);
+    Ok(status)
+}

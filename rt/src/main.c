@@ -1,0 +1,196 @@
+/*
+ * main.c: lull_rt_main, the runtime's entry from an executable's start
+ * stub (rt/start/start.c): run-time arguments, the run on the big-stack
+ * thread, printing the result and the statistics.
+ *
+ *   PROGRAM nf   [--max-steps N] [--max-memory BYTES] [--timeout SECONDS]
+ *                [--stats] [--discard]
+ *   PROGRAM conv [same options]
+ *
+ * `nf` reads back entries[0] and prints its normal form (or "N nodes" with
+ * --discard); `conv` reads back entries[0] and entries[1] in lock-step and
+ * prints true or false. Exit statuses: 0 success, 1 run-time or usage
+ * error, 2 resource limit, 3 internal error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nf.h"
+#include "proc.h"
+#include "program.h"
+#include "readback.h"
+
+enum mode { MODE_NF, MODE_CONV };
+
+struct run {
+    enum mode mode;
+    int status;
+};
+
+static uint64_t parse_u64(const char *opt, const char *s) {
+    char *end;
+    errno = 0;
+    if (s == NULL || *s < '0' || *s > '9') {
+        lull_fail(1, "%s needs a non-negative integer", opt);
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        lull_fail(1, "%s needs a non-negative integer, not `%s`", opt, s);
+    }
+    return (uint64_t)v;
+}
+
+static void parse_args(int argc, char **argv, enum mode *mode, struct lull_options *o) {
+    o->max_steps = UINT64_MAX;
+    o->max_memory = (uint64_t)4 << 30;
+    o->timeout = 0;
+    o->has_timeout = false;
+    o->stats = false;
+    o->discard = false;
+    if (argc < 2) {
+        lull_fail(1, "usage: %s nf|conv [--max-steps N] [--max-memory BYTES] [--timeout SECONDS] [--stats] "
+                     "[--discard]",
+                  argc > 0 ? argv[0] : "program");
+    }
+    if (strcmp(argv[1], "nf") == 0) {
+        *mode = MODE_NF;
+    } else if (strcmp(argv[1], "conv") == 0) {
+        *mode = MODE_CONV;
+    } else {
+        lull_fail(1, "unknown command `%s` (expected nf or conv)", argv[1]);
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--max-steps") == 0) {
+            o->max_steps = parse_u64(a, next);
+            i++;
+        } else if (strcmp(a, "--max-memory") == 0) {
+            o->max_memory = parse_u64(a, next);
+            i++;
+        } else if (strcmp(a, "--timeout") == 0) {
+            char *end;
+            double t = next != NULL ? strtod(next, &end) : -1;
+            if (next == NULL || *end != '\0' || !(t >= 0) || !isfinite(t)) {
+                lull_fail(1, "--timeout needs a number of seconds");
+            }
+            /* The driver's Duration: whole nanoseconds. */
+            o->timeout = (double)llround(t * 1e9) / 1e9;
+            o->has_timeout = true;
+            i++;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = true;
+        } else if (strcmp(a, "--discard") == 0) {
+            o->discard = true;
+        } else {
+            lull_fail(1, "unknown option `%s`", a);
+        }
+    }
+}
+
+/* Note [The timeout's watchdog]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * A detached thread sleeps until the deadline, then sets proc->timed_out
+ * and zeroes the fuel every millisecond (a racing decrement in generated
+ * code may undo one store), so that the next closure entry calls
+ * lull_rt_out_of_fuel, which reports the timeout. The read-back checks the
+ * flag at every node. The process exits with the run, taking the thread
+ * with it. */
+static void *watchdog(void *p) {
+    struct lull_proc *proc = p;
+    double t = proc->opts.timeout;
+    struct timespec ts = {.tv_sec = (time_t)t, .tv_nsec = (long)((t - floor(t)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    atomic_store(&proc->timed_out, 1);
+    for (;;) {
+        __atomic_store_n(&proc->regs.fuel, 0, __ATOMIC_RELAXED);
+        struct timespec ms = {.tv_sec = 0, .tv_nsec = 1000000};
+        nanosleep(&ms, NULL);
+    }
+    return NULL;
+}
+
+static void start_watchdog(struct lull_proc *proc) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 1 << 16);
+    if (pthread_create(&t, &attr, watchdog, proc) != 0) {
+        lull_internal("cannot start the timeout's thread");
+    }
+    pthread_attr_destroy(&attr);
+}
+
+static void report_stats(struct lull_proc *proc) {
+    if (!proc->opts.stats) {
+        return;
+    }
+    lull_proc_account(proc);
+    fprintf(stderr, "steps: %llu\npeak memory: %llu bytes\ngc: %llu minor, %llu major\n",
+            (unsigned long long)lull_proc_steps(proc), (unsigned long long)proc->peak_bytes,
+            (unsigned long long)proc->gc.minor_count, (unsigned long long)proc->gc.major_count);
+}
+
+static void check_written(void) {
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        lull_fail(1, "cannot write the normal form: %s", strerror(errno));
+    }
+}
+
+static int run(struct lull_proc *proc, void *arg) {
+    struct run *r = arg;
+    const struct lull_program *prog = proc->prog;
+    if (r->mode == MODE_NF) {
+        if (prog->nentries < 1) {
+            lull_internal("the program has no entry to normalise");
+        }
+        struct lull_nf nf = {0};
+        lull_readback(proc, prog->entries[0], &nf);
+        lull_in_stdio = 1;
+        fflush(stdout); /* the program's own output first */
+        lull_in_stdio = 0;
+        report_stats(proc);
+        if (proc->opts.discard) {
+            printf("%llu nodes\n", (unsigned long long)lull_nf_size(&nf));
+        } else {
+            lull_nf_print(&nf, stdout);
+            putchar('\n');
+        }
+        lull_nf_free(&nf);
+    } else {
+        if (prog->nentries < 2) {
+            lull_internal("conv needs two entries");
+        }
+        bool same = lull_conv(proc, prog->entries[0], prog->entries[1]);
+        fflush(stdout);
+        report_stats(proc);
+        printf("%s\n", same ? "true" : "false");
+    }
+    check_written();
+    return 0;
+}
+
+int lull_rt_main(int argc, char **argv, const struct lull_program *prog) {
+    enum mode mode = MODE_NF;
+    struct lull_options opts;
+    parse_args(argc, argv, &mode, &opts);
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    lull_program_init(prog);
+    struct lull_proc *proc = lull_proc_new(prog, &opts);
+    if (opts.has_timeout) {
+        start_watchdog(proc);
+    }
+    struct run r = {.mode = mode, .status = 0};
+    int status = lull_proc_run(proc, run, &r);
+    fflush(stdout);
+    return status;
+}

@@ -1,0 +1,252 @@
+/*
+ * proc.c: the proc, its two stacks, the thread that runs on the native
+ * stack, and the fault handler that reports stack overflow.
+ *
+ * Note [Stacks]
+ * ~~~~~~~~~~~~~
+ * Both stacks are reserved up front (LULL_STACK_DEFAULT_BYTES each, mmap'd
+ * MAP_NORESERVE, so only the pages touched cost memory) with a PROT_NONE
+ * guard region of LULL_GUARD_BYTES where they would overflow:
+ *
+ *   data stack (grows up):     [ds_base ........ ds_limit)[guard]
+ *   native stack (grows down): [guard][ns_lo ............ ns_hi)
+ *
+ * All generated code and the read-back run on a pthread whose stack is the
+ * native region (pthread_attr_setstack), so evaluation as deep as the
+ * stack allows works whatever the main thread's limit is. Generated code
+ * does not check either stack: running into a guard raises SIGSEGV, and
+ * the handler (on an alternate signal stack, installed on the run's thread)
+ * tells the two overflows apart by the fault address and exits 2. Any
+ * other fault is an internal error (exit 3).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "stackmap.h"
+
+static size_t env_bytes(const char *name, size_t dflt) {
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0') {
+        return dflt;
+    }
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end != '\0' || n == 0) {
+        return dflt;
+    }
+    return (size_t)n;
+}
+
+static void *reserve(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        lull_fail(2, "cannot reserve %zu bytes for a stack", bytes);
+    }
+    return p;
+}
+
+struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts) {
+    struct lull_proc *proc = calloc(1, sizeof *proc);
+    if (proc == NULL) {
+        lull_out_of_memory(NULL);
+    }
+    proc->prog = prog;
+    proc->opts = *opts;
+    lull_current_proc = proc;
+
+    /* Note [Stacks and the memory limit]: --max-memory covers the heap
+     * and the stacks, so a stack never gets more than half the limit;
+     * overflowing a stack that the limit made smaller than its default
+     * reports the memory limit, not a stack overflow. */
+    size_t ds = env_bytes("LULL_DATA_STACK", LULL_STACK_DEFAULT_BYTES);
+    if (opts->max_memory / 2 < ds) {
+        ds = opts->max_memory / 2;
+        proc->ds_capped = true;
+    }
+    ds = (ds + 4095) & ~(size_t)4095;
+    proc->ds_map_bytes = ds + LULL_GUARD_BYTES;
+    proc->ds_map = reserve(proc->ds_map_bytes);
+    proc->ds_base = proc->ds_map;
+    proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds);
+    if (mprotect(proc->ds_limit, LULL_GUARD_BYTES, PROT_NONE) != 0) {
+        lull_internal("mprotect of the data stack guard failed");
+    }
+    proc->regs.sp = proc->ds_base;
+
+    size_t ns = env_bytes("LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES);
+    if (opts->max_memory / 2 < ns) {
+        ns = opts->max_memory / 2;
+        proc->ns_capped = true;
+    }
+    ns = (ns + 4095) & ~(size_t)4095;
+    proc->ns_map_bytes = ns + LULL_GUARD_BYTES;
+    proc->ns_map = reserve(proc->ns_map_bytes);
+    if (mprotect(proc->ns_map, LULL_GUARD_BYTES, PROT_NONE) != 0) {
+        lull_internal("mprotect of the native stack guard failed");
+    }
+    proc->ns_lo = proc->ns_map + LULL_GUARD_BYTES;
+    proc->ns_hi = proc->ns_map + proc->ns_map_bytes;
+
+    size_t nursery = env_bytes("LULL_NURSERY", LULL_NURSERY_DEFAULT_BYTES);
+    /* A small memory limit gets a small nursery, so that a program with
+     * little live data runs within it. */
+    if (opts->max_memory / 4 < nursery) {
+        nursery = opts->max_memory / 4;
+    }
+    const char *stress = getenv("LULL_GC_STRESS");
+    lull_gc_init(proc, nursery, stress != NULL && strcmp(stress, "1") == 0);
+
+    proc->fuel_refill = 0;
+    proc->regs.fuel = 0; /* the first closure entry refills (Note [Fuel]) */
+    atomic_init(&proc->timed_out, 0);
+    return proc;
+}
+
+void lull_proc_free(struct lull_proc *proc) {
+    lull_gc_fini(proc);
+    munmap(proc->ds_map, proc->ds_map_bytes);
+    munmap(proc->ns_map, proc->ns_map_bytes);
+    free(proc->roots.items);
+    if (lull_current_proc == proc) {
+        lull_current_proc = NULL;
+    }
+    free(proc);
+}
+
+uint64_t lull_proc_steps(const struct lull_proc *proc) {
+    return proc->steps_done + (uint64_t)(proc->fuel_refill - proc->regs.fuel);
+}
+
+void lull_proc_account(struct lull_proc *proc) {
+    uint64_t used = proc->gc.heap_bytes + proc->extra_bytes + proc->ds_peak_bytes;
+    if (used > proc->peak_bytes) {
+        proc->peak_bytes = used;
+    }
+}
+
+void lull_ds_push(struct lull_proc *proc, struct lull_object *obj) {
+    if (proc->regs.sp >= proc->ds_limit) {
+        char lim[48];
+        if (proc->ds_capped) {
+            lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
+            lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
+        }
+        lull_format_bytes(lim, sizeof lim, (uint64_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+        lull_fail(2, "stack overflow (data stack limit of %s)", lim);
+    }
+    *proc->regs.sp++ = (lull_word *)obj;
+}
+
+struct lull_object *lull_ds_pop(struct lull_proc *proc) {
+    return (struct lull_object *)*--proc->regs.sp;
+}
+
+/* ---- the fault handler ------------------------------------------------ */
+
+static void write_str(const char *s) {
+    ssize_t r = write(2, s, strlen(s));
+    (void)r;
+}
+
+static void format_limit(char *buf, size_t n, size_t bytes) {
+    lull_format_bytes(buf, n, bytes);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uctx) {
+    (void)sig;
+    (void)uctx;
+    struct lull_proc *proc = lull_current_proc;
+    char *addr = si->si_addr;
+    char msg[160];
+    if (!lull_in_stdio) {
+        fflush(stdout);
+    }
+    if (proc != NULL) {
+        char lim[48];
+        bool in_ns_guard = addr >= proc->ns_map && addr < proc->ns_lo;
+        bool in_ds_guard = addr >= (char *)proc->ds_limit && addr < (char *)proc->ds_limit + LULL_GUARD_BYTES;
+        if ((in_ns_guard && proc->ns_capped) || (in_ds_guard && proc->ds_capped)) {
+            format_limit(lim, sizeof lim, proc->opts.max_memory);
+            snprintf(msg, sizeof msg, "error: memory limit of %s reached (--max-memory)\n", lim);
+            write_str(msg);
+            _exit(2);
+        }
+        if (in_ns_guard) {
+            format_limit(lim, sizeof lim, (size_t)(proc->ns_hi - proc->ns_lo));
+            snprintf(msg, sizeof msg, "error: stack overflow (native stack limit of %s)\n", lim);
+            write_str(msg);
+            _exit(2);
+        }
+        char *ds_guard = (char *)proc->ds_limit;
+        if (addr >= ds_guard && addr < ds_guard + LULL_GUARD_BYTES) {
+            format_limit(lim, sizeof lim, (size_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+            snprintf(msg, sizeof msg, "error: stack overflow (data stack limit of %s)\n", lim);
+            write_str(msg);
+            _exit(2);
+        }
+    }
+    snprintf(msg, sizeof msg, "error: internal error: segmentation fault at %p\n", (void *)addr);
+    write_str(msg);
+    _exit(3);
+}
+
+static void install_handler(void) {
+    static __thread char *altstack;
+    if (altstack == NULL) {
+        size_t sz = 1 << 16;
+        altstack = malloc(sz);
+        if (altstack == NULL) {
+            lull_out_of_memory(NULL);
+        }
+        stack_t ss = {.ss_sp = altstack, .ss_size = sz, .ss_flags = 0};
+        if (sigaltstack(&ss, NULL) != 0) {
+            lull_internal("sigaltstack failed");
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+struct run_args {
+    struct lull_proc *proc;
+    int (*fn)(struct lull_proc *, void *);
+    void *arg;
+    int result;
+};
+
+static void *run_thread(void *p) {
+    struct run_args *a = p;
+    install_handler();
+    lull_stackmap_init();
+    a->result = a->fn(a->proc, a->arg);
+    return NULL;
+}
+
+int lull_proc_run(struct lull_proc *proc, int (*fn)(struct lull_proc *, void *), void *arg) {
+    struct run_args a = {.proc = proc, .fn = fn, .arg = arg, .result = 0};
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0 ||
+        pthread_attr_setstack(&attr, proc->ns_lo, (size_t)(proc->ns_hi - proc->ns_lo)) != 0) {
+        lull_internal("cannot set up the run's thread");
+    }
+    pthread_t t;
+    int e = pthread_create(&t, &attr, run_thread, &a);
+    if (e != 0) {
+        lull_internal("cannot start the run's thread: %s", strerror(e));
+    }
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    return a.result;
+}

@@ -1,0 +1,111 @@
+/*
+ * proc.h: the proc (the runtime's per-run machine state) and its stacks.
+ */
+#ifndef LULL_PROC_H
+#define LULL_PROC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gc.h"
+#include "lull_rt.h"
+
+#define LULL_STACK_DEFAULT_BYTES ((size_t)1 << 30)
+#define LULL_GUARD_BYTES ((size_t)1 << 20)
+
+/* The limits and options of a run. */
+struct lull_options {
+    uint64_t max_steps;  /* UINT64_MAX: none */
+    uint64_t max_memory; /* bytes */
+    double timeout;      /* seconds; <= 0: none */
+    bool has_timeout;
+    bool stats;
+    bool discard;
+};
+
+struct lull_proc {
+    struct lull_proc_regs regs; /* must come first: generated code's view */
+
+    /* The return-address slot of the GC-capable service that generated
+     * code called last (NULL when the runtime runs on its own): where the
+     * frame walk starts. See Note [Walking generated frames] in stackmap.c. */
+    void **last_ret_slot;
+
+    const struct lull_program *prog;
+    struct lull_options opts;
+
+    /* The data stack: [ds_base, ds_limit), guard above ds_limit. */
+    lull_word **ds_base;
+    lull_word **ds_limit;
+    void *ds_map;
+    size_t ds_map_bytes;
+
+    /* The native stack of the run's thread: [ns_lo, ns_hi), guard below. */
+    char *ns_map;
+    size_t ns_map_bytes;
+    char *ns_lo, *ns_hi;
+    /* A stack was made smaller than its default by --max-memory: its
+     * overflow is reported as the memory limit. */
+    bool ds_capped, ns_capped;
+
+    struct lull_gc gc;
+
+    /* The read-back root stack (scanned and updated by the collector). */
+    struct lull_objvec roots;
+
+    /* Steps: see Note [Fuel] in services.c. */
+    uint64_t steps_done;  /* closure entries paid for before the last refill */
+    int64_t fuel_refill;  /* the fuel given at the last refill */
+    atomic_int timed_out;
+
+    /* Memory accounting: bytes outside the heap counted against the limit
+     * (the read-back's node array), and the peak. */
+    uint64_t extra_bytes;
+    uint64_t peak_bytes;
+    uint64_t ds_peak_bytes;
+
+    /* The first rigid-variable id not yet used by read-back. */
+    uint64_t next_rigid;
+};
+
+/* Create a proc for `prog`: stacks, heap, limits. */
+struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts);
+void lull_proc_free(struct lull_proc *proc);
+
+/* Run `fn(arg)` on a thread whose stack is the proc's native stack, with
+ * the overflow handler installed; returns fn's result. */
+int lull_proc_run(struct lull_proc *proc, int (*fn)(struct lull_proc *, void *), void *arg);
+
+/* Steps taken so far (closure entries). */
+uint64_t lull_proc_steps(const struct lull_proc *proc);
+
+/* Record the current memory use in the peak. */
+void lull_proc_account(struct lull_proc *proc);
+
+/* Push/pop on the data stack from C (checked against its limit). */
+void lull_ds_push(struct lull_proc *proc, struct lull_object *obj);
+struct lull_object *lull_ds_pop(struct lull_proc *proc);
+
+/* Fatal exits (fail.c): flush stdout, print `error: ...` to stderr,
+ * _exit(status). */
+_Noreturn void lull_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void lull_internal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void lull_memory_limit(struct lull_proc *proc);
+_Noreturn void lull_out_of_memory(struct lull_proc *proc);
+/* `256 MiB`, `1000 bytes`: like the interpreter's format_bytes. */
+void lull_format_bytes(char *buf, size_t n, uint64_t bytes);
+/* malloc/realloc that exit on failure. */
+void *lull_xmalloc(size_t n);
+void *lull_xrealloc(void *p, size_t n);
+
+/* The proc of the running thread, for the signal handler and allocation
+ * failures (one proc per process for now). */
+extern struct lull_proc *lull_current_proc;
+
+/* Set while the runtime is inside stdio on stdout, so the fault handler
+ * does not flush a stream in an inconsistent state. */
+extern volatile int lull_in_stdio;
+
+#endif /* LULL_PROC_H */

@@ -1,0 +1,23 @@
+/*
+ * readback.h: read-back to full normal form, and conversion checking, on
+ * the native heap. See Note [Native read-back] in readback.c.
+ */
+#ifndef LULL_READBACK_H
+#define LULL_READBACK_H
+
+#include <stdbool.h>
+
+#include "lull_rt.h"
+#include "nf.h"
+
+struct lull_proc;
+
+/* Evaluate `root` and read it back to full normal form into `out` (which
+ * must be empty). Exits on run-time errors and limits. */
+void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull_nf *out);
+
+/* Do `a` and `b` have the same normal form (up to renaming of bound
+ * variables)? Compared lazily in lock-step, like the interpreter's conv. */
+bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object *b);
+
+#endif /* LULL_READBACK_H */

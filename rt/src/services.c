@@ -1,0 +1,392 @@
+/*
+ * services.c: the runtime services that generated code calls (declared in
+ * lull_rt.h), with the reference interpreter's messages.
+ *
+ * The GC-capable services (lull_rt_gc, lull_rt_make_pap,
+ * lull_rt_rigid_apply, lull_rt_str_unpack) record their return-address
+ * slot on entry (Note [Walking generated frames] in stackmap.c) and clear
+ * it before returning. A GC pointer they receive as an argument is pushed
+ * on the data stack across their allocation, so the collector sees it and
+ * updates it.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "gc.h"
+#include "nf.h"
+#include "proc.h"
+#include "program.h"
+#include "services.h"
+#include "stackmap.h"
+
+/* ---- updates ------------------------------------------------------------ */
+
+void lull_update(struct lull_proc *proc, struct lull_object *obj, struct lull_object *v) {
+    obj->entry = proc->prog->ref_entry;
+    obj->contents[0] = (lull_word)(uintptr_t)v;
+    lull_gc_barrier(&proc->gc, obj, v);
+}
+
+/* Called at every return to a real call: keep it lean. The common case is
+ * a young frame (the nursery's range check, Note [The remembered set] in
+ * gc.c). */
+void lull_rt_update_frames(struct lull_proc *proc, lull_word **base, lull_word **top, struct lull_object *v) {
+    const void *ref = proc->prog->ref_entry;
+    struct lull_gc *gc = &proc->gc;
+    for (lull_word **s = base; s < top; s++) {
+        struct lull_object *obj = (struct lull_object *)*s;
+        obj->entry = ref;
+        obj->contents[0] = (lull_word)(uintptr_t)v;
+        lull_gc_barrier(gc, obj, v);
+    }
+}
+
+/* ---- allocation services ------------------------------------------------ */
+
+__attribute__((noinline)) void lull_rt_gc(struct lull_proc *proc, uint64_t words) {
+    LULL_RECORD_RET_SLOT(proc);
+    lull_gc_collect(proc, words, false);
+    proc->last_ret_slot = NULL;
+}
+
+/* Called at every under-application: the common case (the PAP fits in the
+ * nursery) neither touches the data stack nor calls out. */
+__attribute__((noinline)) struct lull_object *lull_rt_make_pap(struct lull_proc *proc, struct lull_object *f,
+                                                               uint64_t argc) {
+    uint64_t k = 0;
+    bool flatten = lull_info_fast(f)->tag == LULL_TAG_PAP;
+    if (flatten) {
+        k = f->contents[0] - 3;
+    }
+    uint64_t size = 3 + k + argc;
+    lull_word *m = proc->regs.hp;
+    if (__builtin_expect(m + size > proc->regs.hl, 0) || proc->gc.stress) {
+        LULL_RECORD_RET_SLOT(proc);
+        lull_ds_push(proc, f);
+        m = lull_gc_alloc(proc, size);
+        f = lull_ds_pop(proc);
+        proc->last_ret_slot = NULL;
+    } else {
+        proc->regs.hp = m + size;
+    }
+    m[0] = (lull_word)(uintptr_t)proc->prog->pap_entry;
+    m[1] = size;
+    lull_word *a = &m[3];
+    if (flatten) {
+        m[2] = f->contents[1];
+        for (uint64_t i = 0; i < k; i++) {
+            a[i] = f->contents[2 + i];
+        }
+        a += k;
+    } else {
+        m[2] = (lull_word)(uintptr_t)f;
+    }
+    lull_word **sp = proc->regs.sp;
+    for (uint64_t i = 0; i < argc; i++) {
+        a[i] = (lull_word)(uintptr_t)sp[-1 - (int64_t)i];
+    }
+    proc->regs.sp = sp - argc;
+    return (struct lull_object *)m;
+}
+
+__attribute__((noinline)) struct lull_object *lull_rt_rigid_apply(struct lull_proc *proc, struct lull_object *r,
+                                                                  uint64_t argc) {
+    LULL_RECORD_RET_SLOT(proc);
+    uint64_t size = 4 + argc;
+    lull_ds_push(proc, r);
+    lull_word *m = lull_gc_alloc(proc, size);
+    r = lull_ds_pop(proc);
+    m[0] = (lull_word)(uintptr_t)proc->prog->rigid_entry;
+    m[1] = size;
+    m[2] = r->contents[1];
+    m[3] = (lull_word)(uintptr_t)r;
+    lull_word **sp = proc->regs.sp;
+    for (uint64_t i = 0; i < argc; i++) {
+        m[4 + i] = (lull_word)(uintptr_t)sp[-1 - (int64_t)i];
+    }
+    proc->regs.sp = sp - argc;
+    proc->last_ret_slot = NULL;
+    return (struct lull_object *)m;
+}
+
+/* Decode one UTF-8 code point from s[*pos..len); U+FFFD (consuming one
+ * byte) for a malformed sequence. */
+static uint32_t decode_utf8(const unsigned char *s, uint64_t len, uint64_t *pos) {
+    uint64_t i = *pos;
+    unsigned char b0 = s[i];
+    uint32_t c;
+    unsigned n;
+    if (b0 < 0x80) {
+        *pos = i + 1;
+        return b0;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        n = 1;
+        c = b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        n = 2;
+        c = b0 & 0x0F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        n = 3;
+        c = b0 & 0x07;
+    } else {
+        *pos = i + 1;
+        return 0xFFFD;
+    }
+    for (unsigned k = 1; k <= n; k++) {
+        if (i + k >= len || (s[i + k] & 0xC0) != 0x80) {
+            *pos = i + 1;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (s[i + k] & 0x3F);
+    }
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF || (n == 2 && c < 0x800) || (n == 3 && c < 0x10000)) {
+        *pos = i + 1;
+        return 0xFFFD;
+    }
+    *pos = i + 1 + n;
+    return c;
+}
+
+/* Note [Unpacking strings]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~
+ * A string thunk [str_entry, desc, offset] unpacks to desc's static Nil at
+ * the end of the bytes, else to Cons (Chr c) <the string thunk at the next
+ * code point>, where Chr has one i64 field ([chr_entry, c]) and Cons two
+ * value fields ([cons_entry, chr, tail]). lull_rt_str_unpack overwrites s
+ * with a REF to the result itself (running the write barrier), so the
+ * string entry must NOT blackhole s or push an update frame for it before
+ * calling: a blackhole's contents are dead to the collector, and the
+ * offset would be lost. */
+__attribute__((noinline)) struct lull_object *lull_rt_str_unpack(struct lull_proc *proc, struct lull_object *s) {
+    LULL_RECORD_RET_SLOT(proc);
+    const struct lull_str_desc *d = (const struct lull_str_desc *)(uintptr_t)s->contents[0];
+    uint64_t off = s->contents[1];
+    struct lull_object *v;
+    if (off >= d->len) {
+        v = (struct lull_object *)d->nil_static;
+    } else {
+        uint64_t next = off;
+        uint32_t c = decode_utf8((const unsigned char *)d->bytes, d->len, &next);
+        lull_ds_push(proc, s);
+        lull_word *m = lull_gc_alloc(proc, 8);
+        s = lull_ds_pop(proc);
+        m[0] = (lull_word)(uintptr_t)d->chr_entry;
+        m[1] = c;
+        m[2] = (lull_word)(uintptr_t)proc->prog->str_entry;
+        m[3] = (lull_word)(uintptr_t)d;
+        m[4] = next;
+        m[5] = (lull_word)(uintptr_t)d->cons_entry;
+        m[6] = (lull_word)(uintptr_t)&m[0];
+        m[7] = (lull_word)(uintptr_t)&m[2];
+        v = (struct lull_object *)&m[5];
+    }
+    lull_update(proc, s, v);
+    proc->last_ret_slot = NULL;
+    return v;
+}
+
+/* ---- fuel: steps and the timeout ------------------------------------------ */
+
+/* Note [Fuel]
+ * ~~~~~~~~~~~
+ * regs.fuel counts down at every closure entry; when it is spent,
+ * generated code calls lull_rt_out_of_fuel. At the call, the entries made
+ * since the last refill are `fuel_refill - fuel` (whether the back end
+ * tests `fuel <= 0` or `fuel < 0` after decrementing), so the steps so far
+ * are steps_done + fuel_refill - fuel. A refill gives at most the steps
+ * left under --max-steps, so the call that finds steps > max is the one
+ * for entry max + 1, as in the interpreter. The timeout's watchdog thread
+ * sets `timed_out` and zeroes fuel (repeatedly: a racing decrement may
+ * overwrite it), so the next entry calls here and we stop. */
+#define FUEL_CHUNK ((int64_t)1 << 30)
+
+void lull_fuel_refill(struct lull_proc *proc) {
+    uint64_t steps = lull_proc_steps(proc);
+    if (steps > proc->opts.max_steps) {
+        proc->steps_done = proc->opts.max_steps;
+        proc->fuel_refill = proc->regs.fuel = 0;
+        lull_fail(2, "step limit of %llu reached (--max-steps)", (unsigned long long)proc->opts.max_steps);
+    }
+    proc->steps_done = steps;
+    int64_t r = FUEL_CHUNK;
+    if (proc->opts.max_steps != UINT64_MAX && proc->opts.max_steps - steps < (uint64_t)r) {
+        r = (int64_t)(proc->opts.max_steps - steps);
+    }
+    proc->fuel_refill = r;
+    proc->regs.fuel = r;
+}
+
+void lull_check_timeout(struct lull_proc *proc) {
+    if (atomic_load(&proc->timed_out)) {
+        char b[64];
+        lull_f64_display(b, sizeof b, proc->opts.timeout);
+        lull_fail(2, "time limit of %s s reached (--timeout)", b);
+    }
+}
+
+void lull_rt_out_of_fuel(struct lull_proc *proc) {
+    lull_check_timeout(proc);
+    lull_fuel_refill(proc);
+}
+
+/* ---- input and output ----------------------------------------------------- */
+
+void lull_rt_putchar(struct lull_proc *proc, int64_t c) {
+    (void)proc;
+    if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        lull_fail(1, "putchar: %lld is not a Unicode scalar value", (long long)c);
+    }
+    unsigned char b[4];
+    int n;
+    if (c < 0x80) {
+        b[0] = (unsigned char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (c >> 6));
+        b[1] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (c >> 12));
+        b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (unsigned char)(0xF0 | (c >> 18));
+        b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+        b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        b[3] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    lull_in_stdio = 1;
+    for (int i = 0; i < n; i++) {
+        putc_unlocked(b[i], stdout);
+    }
+    lull_in_stdio = 0;
+}
+
+static int read_byte(void) {
+    lull_in_stdio = 1;
+    int c = getc_unlocked(stdin);
+    lull_in_stdio = 0;
+    return c;
+}
+
+/* One UTF-8 code point from standard input; -1 at end of input; U+FFFD
+ * for a malformed sequence (the interpreter's read_char). */
+int64_t lull_rt_getchar(struct lull_proc *proc) {
+    (void)proc;
+    lull_in_stdio = 1;
+    fflush(stdout);
+    lull_in_stdio = 0;
+    int b0 = read_byte();
+    if (b0 == EOF) {
+        return -1;
+    }
+    unsigned n;
+    uint32_t c;
+    if (b0 < 0x80) {
+        return b0;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        n = 1;
+        c = (uint32_t)b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        n = 2;
+        c = (uint32_t)b0 & 0x0F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        n = 3;
+        c = (uint32_t)b0 & 0x07;
+    } else {
+        return 0xFFFD;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        int b = read_byte();
+        if (b == EOF || (b & 0xC0) != 0x80) {
+            return 0xFFFD;
+        }
+        c = (c << 6) | ((uint32_t)b & 0x3F);
+    }
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        return 0xFFFD;
+    }
+    return c;
+}
+
+/* ---- run-time errors ------------------------------------------------------ */
+
+void lull_describe(struct lull_proc *proc, const struct lull_object *v, char *buf, size_t n) {
+    const struct lull_info *info = lull_rt_object_info(v);
+    switch (info->tag) {
+    case LULL_TAG_FUN:
+    case LULL_TAG_PAP:
+        snprintf(buf, n, "a function");
+        return;
+    case LULL_TAG_CON: {
+        const struct lull_con_desc *d = lull_con_of_entry(proc->prog, v->entry);
+        snprintf(buf, n, "constructor %s", d != NULL ? d->name : "?");
+        return;
+    }
+    case LULL_TAG_RIGID: {
+        lull_word head = v->contents[1];
+        if (head & 1) {
+            snprintf(buf, n, "a rigid term (a variable bound outside)");
+        } else {
+            snprintf(buf, n, "a rigid term (free variable %s)", (const char *)(uintptr_t)head);
+        }
+        return;
+    }
+    case LULL_TAG_REF:
+        lull_describe(proc, (const struct lull_object *)(uintptr_t)v->contents[0], buf, n);
+        return;
+    default:
+        snprintf(buf, n, "an unevaluated thunk");
+        return;
+    }
+}
+
+_Noreturn void lull_rt_loop(struct lull_proc *proc) {
+    (void)proc;
+    lull_fail(1, "<<loop>>");
+}
+
+_Noreturn void lull_rt_bad_apply(struct lull_proc *proc, struct lull_object *self) {
+    char d[256];
+    lull_describe(proc, self, d, sizeof d);
+    lull_fail(1, "cannot apply a constructor (%s) to arguments", d);
+}
+
+_Noreturn void lull_rt_error(struct lull_proc *proc, const char *msg, const char *loc) {
+    (void)proc;
+    if (loc != NULL) {
+        lull_fail(1, "%s: %s", loc, msg);
+    }
+    lull_fail(1, "%s", msg);
+}
+
+_Noreturn void lull_rt_no_match(struct lull_proc *proc) {
+    (void)proc;
+    lull_fail(1, "no case alternative matches");
+}
+
+_Noreturn void lull_rt_no_match_con(struct lull_proc *proc, struct lull_object *v) {
+    const struct lull_con_desc *d = lull_con_of_entry(proc->prog, v->entry);
+    lull_fail(1, "no case alternative matches constructor %s", d != NULL ? d->name : "?");
+}
+
+_Noreturn void lull_rt_no_match_i64(struct lull_proc *proc, int64_t n) {
+    (void)proc;
+    lull_fail(1, "no case alternative matches %lld", (long long)n);
+}
+
+_Noreturn void lull_rt_no_match_f64(struct lull_proc *proc, double x) {
+    (void)proc;
+    char b[64];
+    lull_f64_debug(b, sizeof b, x);
+    lull_fail(1, "no case alternative matches %s", b);
+}
+
+_Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, const char *what) {
+    char d[256];
+    lull_describe(proc, v, d, sizeof d);
+    lull_fail(1, "case over %s on %s", what, d);
+}

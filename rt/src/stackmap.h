@@ -1,0 +1,41 @@
+/*
+ * stackmap.h: LLVM stack maps (version 3) and the walk over the native
+ * frames of generated code. See Note [Walking generated frames] in
+ * stackmap.c.
+ */
+#ifndef LULL_STACKMAP_H
+#define LULL_STACKMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lull_rt.h"
+
+struct lull_proc;
+
+/* What the walk does with each GC pointer: returns its new value (the
+ * collector's evacuation, or the identity for the heap checker). Must be
+ * idempotent: a slot may be named twice. */
+typedef struct lull_object *(*lull_relocate_fn)(struct lull_proc *proc, struct lull_object *p);
+
+/* Parse every stack map section linked into the program (between
+ * __start_llvm_stackmaps and __stop_llvm_stackmaps), once. */
+void lull_stackmap_init(void);
+
+/* Parse the stack map sections in [start, stop) (tests; init uses it). */
+void lull_stackmap_load(const uint8_t *start, const uint8_t *stop);
+
+/* The number of call sites known. */
+size_t lull_stackmap_records(void);
+
+/* Walk the generated frames from proc->last_ret_slot (nothing when it is
+ * NULL), applying `fn` to every GC pointer slot. */
+void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn);
+
+/* Record the return-address slot of the calling service: every
+ * GC-capable service called by generated code does this on entry (it must
+ * be compiled with frame pointers and not inlined). */
+#define LULL_RECORD_RET_SLOT(proc) \
+    ((proc)->last_ret_slot = (void **)__builtin_frame_address(0) + 1)
+
+#endif /* LULL_STACKMAP_H */
