@@ -2,7 +2,7 @@
 //! runtime into a temporary directory, and run the executable.
 //!
 //! The executable's command line is the runtime's (see `lull_rt_main` in
-//! `rt/include/lull_rt.h`): the mode (`nf` or `conv`), then `--max-steps N`,
+//! `rt/include/lull_rt.h`): the mode (`nf`, `nf-each` or `conv`), then `--max-steps N`,
 //! `--max-memory BYTES` (a plain integer), `--timeout SECONDS` (decimal),
 //! `--stats` and `--discard`, each only when asked for. The child inherits
 //! standard input, output and error: the runtime prints the normal form, the
@@ -36,6 +36,9 @@ use crate::{compile, Error, Output, Program};
 pub enum Mode {
     /// Normalise the one entry and print its normal form.
     Nf,
+    /// Normalise every entry in order, in one run, and print each normal
+    /// form on a line of its own (the first failure ends the run).
+    NfEach,
     /// Compare the normal forms of the two entries; print `true` or `false`.
     Conv,
 }
@@ -66,6 +69,7 @@ impl RunArgs {
     pub fn to_args(&self) -> Vec<String> {
         let mut args = vec![match self.mode {
             Mode::Nf => "nf".to_string(),
+            Mode::NfEach => "nf-each".to_string(),
             Mode::Conv => "conv".to_string(),
         }];
         if let Some(n) = self.max_steps {

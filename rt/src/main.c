@@ -5,11 +5,15 @@
  *
  *   PROGRAM nf   [--max-steps N] [--max-memory BYTES] [--timeout SECONDS]
  *                [--stats] [--discard]
+ *   PROGRAM nf-each [same options]
  *   PROGRAM conv [same options]
  *
  * `nf` reads back entries[0] and prints its normal form (or "N nodes" with
- * --discard); `conv` reads back entries[0] and entries[1] in lock-step and
- * prints true or false. Exit statuses: 0 success, 1 run-time or usage
+ * --discard); `nf-each` does the same for every entry in order, one line
+ * each, in one run (one heap, shared CAFs, the limits and the statistics
+ * counting the whole run; the first failure ends it, so a batch of terms
+ * that should all succeed is checked by one executable); `conv` reads back
+ * entries[0] and entries[1] in lock-step and prints true or false. Exit statuses: 0 success, 1 run-time or usage
  * error, 2 resource limit, 3 internal error.
  */
 #define _GNU_SOURCE
@@ -26,7 +30,7 @@
 #include "program.h"
 #include "readback.h"
 
-enum mode { MODE_NF, MODE_CONV };
+enum mode { MODE_NF, MODE_NF_EACH, MODE_CONV };
 
 struct run {
     enum mode mode;
@@ -54,16 +58,18 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
     o->stats = false;
     o->discard = false;
     if (argc < 2) {
-        lull_fail(1, "usage: %s nf|conv [--max-steps N] [--max-memory BYTES] [--timeout SECONDS] [--stats] "
+        lull_fail(1, "usage: %s nf|nf-each|conv [--max-steps N] [--max-memory BYTES] [--timeout SECONDS] [--stats] "
                      "[--discard]",
                   argc > 0 ? argv[0] : "program");
     }
     if (strcmp(argv[1], "nf") == 0) {
         *mode = MODE_NF;
+    } else if (strcmp(argv[1], "nf-each") == 0) {
+        *mode = MODE_NF_EACH;
     } else if (strcmp(argv[1], "conv") == 0) {
         *mode = MODE_CONV;
     } else {
-        lull_fail(1, "unknown command `%s` (expected nf or conv)", argv[1]);
+        lull_fail(1, "unknown command `%s` (expected nf, nf-each or conv)", argv[1]);
     }
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -145,6 +151,23 @@ static void check_written(void) {
     }
 }
 
+/* Read back one entry and print its normal form (or its size) on a line
+ * of its own, after the program's own output. */
+static void print_entry(struct lull_proc *proc, struct lull_object *entry) {
+    struct lull_nf nf = {0};
+    lull_readback(proc, entry, &nf);
+    lull_in_stdio = 1;
+    fflush(stdout); /* the program's own output first */
+    lull_in_stdio = 0;
+    if (proc->opts.discard) {
+        printf("%llu nodes\n", (unsigned long long)lull_nf_size(&nf));
+    } else {
+        lull_nf_print(&nf, stdout);
+        putchar('\n');
+    }
+    lull_nf_free(&nf);
+}
+
 static int run(struct lull_proc *proc, void *arg) {
     struct run *r = arg;
     const struct lull_program *prog = proc->prog;
@@ -165,6 +188,14 @@ static int run(struct lull_proc *proc, void *arg) {
             putchar('\n');
         }
         lull_nf_free(&nf);
+    } else if (r->mode == MODE_NF_EACH) {
+        for (uint64_t i = 0; i < prog->nentries; i++) {
+            print_entry(proc, prog->entries[i]);
+        }
+        lull_in_stdio = 1;
+        fflush(stdout);
+        lull_in_stdio = 0;
+        report_stats(proc);
     } else {
         if (prog->nentries < 2) {
             lull_internal("conv needs two entries");

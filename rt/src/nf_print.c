@@ -320,7 +320,9 @@ bool lull_nf_print(const struct lull_nf *nf, FILE *out) {
             }
         }
     }
-    qsort(forbid, nforbid, sizeof *forbid, cmp_i64);
+    if (nforbid > 0) {
+        qsort(forbid, nforbid, sizeof *forbid, cmp_i64);
+    }
     uint64_t *names = lull_xmalloc((max_id + 1) * sizeof *names);
     for (uint64_t i = 0; i <= max_id; i++) {
         names[i] = UINT64_MAX;

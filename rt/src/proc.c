@@ -197,18 +197,19 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
     _exit(3);
 }
 
-static void install_handler(void) {
-    static __thread char *altstack;
-    if (altstack == NULL) {
-        size_t sz = 1 << 16;
-        altstack = malloc(sz);
-        if (altstack == NULL) {
-            lull_out_of_memory(NULL);
-        }
-        stack_t ss = {.ss_sp = altstack, .ss_size = sz, .ss_flags = 0};
-        if (sigaltstack(&ss, NULL) != 0) {
-            lull_internal("sigaltstack failed");
-        }
+/* The fault handler runs on an alternate signal stack of the run's thread
+ * (a stack overflow leaves no room on the thread's own stack). The previous
+ * alternate stack is put back before the thread ends: a sanitizer runtime
+ * installs its own and unmaps it at thread exit. */
+static void install_handler(stack_t *old, char **mine) {
+    size_t sz = 1 << 16;
+    *mine = malloc(sz);
+    if (*mine == NULL) {
+        lull_out_of_memory(NULL);
+    }
+    stack_t ss = {.ss_sp = *mine, .ss_size = sz, .ss_flags = 0};
+    if (sigaltstack(&ss, old) != 0) {
+        lull_internal("sigaltstack failed");
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -217,6 +218,16 @@ static void install_handler(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
+}
+
+static void remove_altstack(const stack_t *old, char *mine) {
+    if (old->ss_flags & SS_DISABLE) {
+        stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+        sigaltstack(&off, NULL);
+    } else {
+        sigaltstack(old, NULL);
+    }
+    free(mine);
 }
 
 struct run_args {
@@ -228,9 +239,12 @@ struct run_args {
 
 static void *run_thread(void *p) {
     struct run_args *a = p;
-    install_handler();
+    stack_t old;
+    char *mine;
+    install_handler(&old, &mine);
     lull_stackmap_init();
     a->result = a->fn(a->proc, a->arg);
+    remove_altstack(&old, mine);
     return NULL;
 }
 

@@ -28,17 +28,29 @@ void lull_update(struct lull_proc *proc, struct lull_object *obj, struct lull_ob
     lull_gc_barrier(&proc->gc, obj, v);
 }
 
-/* Called at every return to a real call: keep it lean. The common case is
- * a young frame (the nursery's range check, Note [The remembered set] in
- * gc.c). */
+static __attribute__((noinline, cold)) void update_frames_slow(struct lull_proc *proc, lull_word **s,
+                                                              lull_word **top, struct lull_object *v) {
+    /* *s is already overwritten; it is not young. */
+    lull_gc_barrier_slow(&proc->gc, (struct lull_object *)*s, v);
+    for (s++; s < top; s++) {
+        lull_update(proc, (struct lull_object *)*s, v);
+    }
+}
+
+/* Called at every return to a real call: keep it a leaf in the common
+ * case, where every frame is young (the nursery's range check: Note [The
+ * remembered set] in gc.c). */
 void lull_rt_update_frames(struct lull_proc *proc, lull_word **base, lull_word **top, struct lull_object *v) {
     const void *ref = proc->prog->ref_entry;
-    struct lull_gc *gc = &proc->gc;
+    uintptr_t lo = proc->gc.nursery_lo, size = proc->gc.nursery_size;
     for (lull_word **s = base; s < top; s++) {
         struct lull_object *obj = (struct lull_object *)*s;
         obj->entry = ref;
         obj->contents[0] = (lull_word)(uintptr_t)v;
-        lull_gc_barrier(gc, obj, v);
+        if (__builtin_expect((uintptr_t)obj - lo >= size, 0)) {
+            update_frames_slow(proc, s, top, v);
+            return;
+        }
     }
 }
 
@@ -50,26 +62,12 @@ __attribute__((noinline)) void lull_rt_gc(struct lull_proc *proc, uint64_t words
     proc->last_ret_slot = NULL;
 }
 
-/* Called at every under-application: the common case (the PAP fits in the
- * nursery) neither touches the data stack nor calls out. */
-__attribute__((noinline)) struct lull_object *lull_rt_make_pap(struct lull_proc *proc, struct lull_object *f,
-                                                               uint64_t argc) {
-    uint64_t k = 0;
-    bool flatten = lull_info_fast(f)->tag == LULL_TAG_PAP;
-    if (flatten) {
-        k = f->contents[0] - 3;
-    }
-    uint64_t size = 3 + k + argc;
-    lull_word *m = proc->regs.hp;
-    if (__builtin_expect(m + size > proc->regs.hl, 0) || proc->gc.stress) {
-        LULL_RECORD_RET_SLOT(proc);
-        lull_ds_push(proc, f);
-        m = lull_gc_alloc(proc, size);
-        f = lull_ds_pop(proc);
-        proc->last_ret_slot = NULL;
-    } else {
-        proc->regs.hp = m + size;
-    }
+/* Fill a PAP of `size` words at m for f (flattened when it is a PAP, with
+ * k saved arguments) and the argc arguments on the data stack, which are
+ * popped. */
+static inline __attribute__((always_inline)) struct lull_object *fill_pap(struct lull_proc *proc, lull_word *m,
+                                                                          struct lull_object *f, bool flatten,
+                                                                          uint64_t k, uint64_t size, uint64_t argc) {
     m[0] = (lull_word)(uintptr_t)proc->prog->pap_entry;
     m[1] = size;
     lull_word *a = &m[3];
@@ -88,6 +86,35 @@ __attribute__((noinline)) struct lull_object *lull_rt_make_pap(struct lull_proc 
     }
     proc->regs.sp = sp - argc;
     return (struct lull_object *)m;
+}
+
+/* make_pap when the PAP does not fit (or in stress mode): may collect.
+ * `ret_slot` is make_pap's return-address slot, where the frame walk
+ * starts. */
+static __attribute__((noinline, cold)) struct lull_object *make_pap_slow(struct lull_proc *proc, struct lull_object *f,
+                                                                        bool flatten, uint64_t k, uint64_t size,
+                                                                        uint64_t argc, void **ret_slot) {
+    proc->last_ret_slot = ret_slot;
+    lull_ds_push(proc, f);
+    lull_word *m = lull_gc_alloc(proc, size);
+    f = lull_ds_pop(proc);
+    proc->last_ret_slot = NULL;
+    return fill_pap(proc, m, f, flatten, k, size, argc);
+}
+
+/* Called at every under-application: the common case (the PAP fits in the
+ * nursery) neither touches the data stack nor calls out. */
+__attribute__((noinline)) struct lull_object *lull_rt_make_pap(struct lull_proc *proc, struct lull_object *f,
+                                                               uint64_t argc) {
+    bool flatten = lull_info_fast(f)->tag == LULL_TAG_PAP;
+    uint64_t k = flatten ? f->contents[0] - 3 : 0;
+    uint64_t size = 3 + k + argc;
+    lull_word *m = proc->regs.hp;
+    if (__builtin_expect(m + size > proc->regs.hl || proc->gc.stress, 0)) {
+        return make_pap_slow(proc, f, flatten, k, size, argc, (void **)__builtin_frame_address(0) + 1);
+    }
+    proc->regs.hp = m + size;
+    return fill_pap(proc, m, f, flatten, k, size, argc);
 }
 
 __attribute__((noinline)) struct lull_object *lull_rt_rigid_apply(struct lull_proc *proc, struct lull_object *r,

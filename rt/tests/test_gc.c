@@ -292,6 +292,44 @@ static void test_stress(void) {
     lull_proc_free(p);
 }
 
+/* Steady state: freed old blocks are reused (no new memory), and the
+ * heap's address tests are range checks. */
+static void test_block_reuse(void) {
+    struct lull_proc *p = new_proc((uint64_t)4 << 30);
+    push_root(p, static_nil_obj());
+    build_list(p, 0, 50000); /* 2 MB live: several old blocks */
+    lull_gc_collect(p, 0, true);
+    lull_gc_collect(p, 0, true);
+    size_t heap = p->gc.heap_bytes;
+    for (int i = 0; i < 20; i++) {
+        lull_gc_collect(p, 0, true);
+        CHECK(p->gc.heap_bytes == heap);
+    }
+    CHECK(check_list(p, root(p, 0), 50000) == 50000);
+    CHECK(lull_gc_block_of(p, static_nil_obj()) == NULL);
+    CHECK(lull_gc_block_of(p, NULL) == NULL);
+    CHECK(lull_gc_block_of(p, root(p, 0)) != NULL && !lull_gc_in_nursery(p, root(p, 0)));
+    struct lull_object *y = mk_int(p, 1);
+    CHECK(lull_gc_in_nursery(p, y) && lull_gc_block_of(p, y) == p->gc.nursery);
+    lull_proc_free(p);
+}
+
+/* Note [Major or minor]: when minor collections promote much more than a
+ * major one finds live, the collector switches to major collections. */
+static void test_policy(void) {
+    struct lull_proc *p = new_proc((uint64_t)4 << 30);
+    push_root(p, static_nil_obj());
+    build_list(p, 0, 20000); /* 800 KB, live at a minor collection */
+    lull_gc_collect(p, 0, false);
+    CHECK(p->gc.promoted_estimate >= p->gc.nursery_bytes / 16);
+    p->roots.len = 0; /* then dead */
+    uint64_t majors = p->gc.major_count;
+    lull_gc_collect(p, 0, false);
+    CHECK(p->gc.major_count == majors + 1);
+    CHECK(p->gc.live_after_major == 0 && p->gc.old_bytes == 0);
+    lull_proc_free(p);
+}
+
 /* Run f in a child; return its exit status and stderr. */
 static int in_child(void (*f)(void), char *err, size_t n) {
     int fds[2];
@@ -360,6 +398,8 @@ int main(void) {
     test_write_barrier();
     test_services();
     test_stress();
+    test_block_reuse();
+    test_policy();
     test_memory_limit();
     return test_report("test_gc");
 }

@@ -1,7 +1,8 @@
 /*
  * test_main.c: lull_rt_main end to end on the fake program (in child
  * processes): printing, --discard, --stats, step and time limits, usage
- * errors, and the stack overflow reports of the fault handler.
+ * errors, nf-each over several entries, and the stack overflow reports of
+ * the fault handler.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,7 +15,7 @@ static lull_word k_obj[2];
 static lull_word spin_obj[2];
 static lull_word nil_obj[2];
 static lull_word ind_obj[2];
-static struct lull_object *entries[2];
+static struct lull_object *entries[3];
 
 struct result {
     int status;
@@ -140,6 +141,30 @@ int main(void) {
     RUN(&r, "conv");
     CHECK(r.status == 0);
     CHECK_STR(r.out, "true\n");
+
+    /* nf-each: every entry, in order, one line each. */
+    entries[2] = (struct lull_object *)nil_obj;
+    fake_program.nentries = 3;
+    RUN(&r, "nf-each");
+    CHECK(r.status == 0);
+    CHECK_STR(r.out, "λ a b. a\nλ a b. a\nNil\n");
+    CHECK_STR(r.err, "");
+    RUN(&r, "nf-each", "--discard", "--stats");
+    CHECK(r.status == 0);
+    CHECK_STR(r.out, "3 nodes\n3 nodes\n1 nodes\n");
+    /* The statistics count the whole run: 1 step for k, 2 for ind to k. */
+    CHECK(strncmp(r.err, "steps: 3\npeak memory: ", 22) == 0);
+    /* The first failure ends the batch; the lines before it are printed. */
+    entries[2] = (struct lull_object *)spin_obj;
+    RUN(&r, "nf-each", "--max-steps", "1000");
+    CHECK(r.status == 2);
+    CHECK_STR(r.out, "λ a b. a\nλ a b. a\n");
+    CHECK_STR(r.err, "error: step limit of 1000 reached (--max-steps)\n");
+    fake_program.nentries = 1;
+    RUN(&r, "nf-each");
+    CHECK(r.status == 0);
+    CHECK_STR(r.out, "λ a b. a\n");
+    fake_program.nentries = 2;
 
     entries[1] = (struct lull_object *)nil_obj;
     RUN(&r, "conv", "--max-memory", "16777216");
