@@ -1,5 +1,6 @@
 //! The integration tests of `lull-llvm` (one test binary for the crate).
 
 mod codegen;
+mod differential;
 mod layout_header;
 mod smoke;
