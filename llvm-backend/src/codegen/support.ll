@@ -32,9 +32,45 @@ declare void @lull_rt_bad_case(ptr, ptr addrspace(1), ptr) noreturn
 ; The proc's registers (struct lull_proc_regs): hp at 0, hl at 8, sp at 16,
 ; fuel at 24.
 
-; A FUN entered with 0 < argc < arity: build a PAP (lull_rt_make_pap pops
-; the arguments) and return it.
+; A FUN entered with 0 < argc < arity: build the PAP [pap_entry, 3 + argc,
+; self, a1..a_argc] (popping the arguments) and return it. The common case
+; allocates inline; when the nursery is full, lull_rt_make_pap collects and
+; builds it. (self is a FUN here, never a PAP: no flattening is needed.)
 define hidden ghccc %lull.ret @lull_pap_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline gc "statepoint-example" {
+entry:
+  %size = add i64 %argc, 3
+  %hpn = getelementptr i64, ptr %hp, i64 %size
+  %hlp = getelementptr i8, ptr %proc, i64 8
+  %hl0 = load ptr, ptr %hlp
+  %ok = icmp ule ptr %hpn, %hl0
+  br i1 %ok, label %fast, label %slow, !prof !1
+fast:
+  store ptr @lull_pap_entry, ptr %hp
+  %w1 = getelementptr i64, ptr %hp, i64 1
+  store i64 %size, ptr %w1
+  %w2 = getelementptr i64, ptr %hp, i64 2
+  store ptr addrspace(1) %self, ptr %w2
+  br label %copy
+copy:
+  %i = phi i64 [ 0, %fast ], [ %i1, %copy ]
+  %src.off = sub i64 -1, %i
+  %src = getelementptr ptr addrspace(1), ptr %sp, i64 %src.off
+  %a = load ptr addrspace(1), ptr %src
+  %dst.off = add i64 %i, 3
+  %dst = getelementptr i64, ptr %hp, i64 %dst.off
+  store ptr addrspace(1) %a, ptr %dst
+  %i1 = add i64 %i, 1
+  %more = icmp ult i64 %i1, %argc
+  br i1 %more, label %copy, label %done
+done:
+  %neg = sub i64 0, %argc
+  %spf = getelementptr ptr addrspace(1), ptr %sp, i64 %neg
+  %pi = ptrtoint ptr %hp to i64
+  %f0 = insertvalue %lull.ret undef, ptr %hpn, 0
+  %f1 = insertvalue %lull.ret %f0, ptr %spf, 1
+  %f2 = insertvalue %lull.ret %f1, i64 %pi, 2
+  ret %lull.ret %f2
+slow:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   store ptr %sp, ptr %spp
@@ -87,7 +123,13 @@ apply:
   %k = sub i64 %size, 3
   %funp = getelementptr i64, ptr addrspace(1) %self, i64 2
   %fun = load ptr addrspace(1), ptr addrspace(1) %funp
-  br label %loop
+  %one = icmp eq i64 %k, 1
+  br i1 %one, label %single, label %loop
+single:
+  %a1p = getelementptr i64, ptr addrspace(1) %self, i64 3
+  %a1 = load ptr addrspace(1), ptr addrspace(1) %a1p
+  store ptr addrspace(1) %a1, ptr %sp
+  br label %done
 loop:
   %i = phi i64 [ 0, %apply ], [ %i1, %body ]
   %more = icmp ult i64 %i, %k

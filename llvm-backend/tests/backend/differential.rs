@@ -82,6 +82,9 @@ struct Batch {
 struct Tally {
     compared: usize,
     runs: usize,
+    compile: Duration,
+    link: Duration,
+    run: Duration,
     mismatches: Vec<String>,
 }
 
@@ -110,6 +113,7 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
         let items = &batch.items[start..];
         let program =
             Program { modules: batch.modules.iter().collect(), entries: items.iter().map(|i| (i.module, i.global)).collect() };
+        let t0 = Instant::now();
         let object = match compile(&program, Output::Object) {
             Ok(o) => o,
             Err(e) => {
@@ -117,13 +121,18 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
                 return;
             }
         };
+        let t1 = Instant::now();
         let exe = link_executable(&object, dir.path(), RtVariant::Normal).expect("link");
+        let t2 = Instant::now();
         let out = Command::new(&exe)
             .args(["nf-each", "--max-memory", "2147483648", "--timeout", "60"])
             .stdin(Stdio::null())
             .output()
             .expect("run the native program");
         t.runs += 1;
+        t.compile += t1 - t0;
+        t.link += t2 - t1;
+        t.run += t2.elapsed();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         // Only complete lines count.
@@ -564,7 +573,15 @@ fn run_batches(what: &str, batches: &[Batch]) -> Tally {
     for b in batches {
         check_batch(b, &mut t);
     }
-    eprintln!("differential ({what}): {} terms compared in {} runs, {} mismatches", t.compared, t.runs, t.mismatches.len());
+    eprintln!(
+        "differential ({what}): {} terms compared in {} runs (compile {:.1?}, link {:.1?}, run {:.1?}), {} mismatches",
+        t.compared,
+        t.runs,
+        t.compile,
+        t.link,
+        t.run,
+        t.mismatches.len()
+    );
     t
 }
 
