@@ -51,7 +51,7 @@ fn limits() -> Limits {
 const MAX_NF_SIZE: u64 = 4000;
 
 /// Terms per executable.
-const BATCH: usize = 400;
+const BATCH: usize = 300;
 
 fn scale() -> usize {
     std::env::var("LULL_DIFF_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1)
@@ -568,13 +568,33 @@ fn core_batches(seeds: u64) -> (Vec<Batch>, usize, usize) {
     (batches, effects, dropped)
 }
 
+/// Check `batches` on two threads (the machine's cores: compiling is most
+/// of the time).
 fn run_batches(what: &str, batches: &[Batch]) -> Tally {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut t = Tally::default();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(b) = batches.get(i) else { return t };
+            check_batch(b, &mut t);
+        }
+    };
+    let tallies: Vec<Tally> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2).map(|_| s.spawn(work)).collect();
+        hs.into_iter().map(|h| h.join().expect("a batch thread panicked")).collect()
+    });
     let mut t = Tally::default();
-    for b in batches {
-        check_batch(b, &mut t);
+    for u in tallies {
+        t.compared += u.compared;
+        t.runs += u.runs;
+        t.compile += u.compile;
+        t.link += u.link;
+        t.run += u.run;
+        t.mismatches.extend(u.mismatches);
     }
     eprintln!(
-        "differential ({what}): {} terms compared in {} runs (compile {:.1?}, link {:.1?}, run {:.1?}), {} mismatches",
+        "differential ({what}): {} terms compared in {} runs (CPU time: compile {:.1?}, link {:.1?}, run {:.1?}), {} mismatches",
         t.compared,
         t.runs,
         t.compile,
@@ -593,7 +613,7 @@ fn finish(t: Tally, min: usize) {
 #[test]
 fn native_agrees_with_the_interpreter_on_lambda_programs() {
     let start = Instant::now();
-    let (batches, dropped) = lambda_batches(3000 * scale(), 0);
+    let (batches, dropped) = lambda_batches(2500 * scale(), 0);
     let kept: usize = batches.iter().map(|b| b.items.len()).sum();
     eprintln!("differential (λ): {kept} programs kept, {dropped} dropped by the interpreter's limits ({:.1?})", start.elapsed());
     let t = run_batches("λ", &batches);
@@ -685,4 +705,18 @@ fn native_runs_the_run_filetests() {
     eprintln!("native filetests: {n} run, {} fail", failures.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(n >= 20, "only {n} run filetests");
+}
+
+/// Prints the first generated λ programs and their normal forms (for
+/// looking at the population): `cargo test -p lull-llvm --test backend
+/// lambda_samples -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn lambda_samples() {
+    let (batches, _) = lambda_batches(40, 0);
+    for b in &batches {
+        for i in &b.items {
+            eprintln!("== {}\n{}\n-> {}", i.label, b.sources[i.module], i.want);
+        }
+    }
 }
