@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use lull_middle::flat::ir::{Alloc, Atom, Body, Code, CodeKind, Lit, Pat, PrimOp, Rep, VarId};
+use lull_middle::flat::ir::{self as flat, Alloc, Atom, Body, Code, CodeKind, GlobalKind, Lit, Pat, PrimOp, Rep, VarId};
 
 use super::emit::{con_layout, gc_const, llvm_type, ModuleEmitter};
 use crate::layout::{
@@ -56,6 +56,9 @@ pub(crate) struct FnEmitter<'e, 'a> {
     subst: HashMap<VarId, String>,
     /// The pending argument count at the tail: `None` for a thunk (0).
     pending: Option<String>,
+    /// Variables bound to a closure allocated in this code: their entry
+    /// code is known, so entering them is a direct call.
+    known: HashMap<VarId, flat::CodeId>,
 }
 
 const PROC_SP: u32 = PROC_OFFSET_SP;
@@ -75,6 +78,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
             joins: Vec::new(),
             subst: HashMap::new(),
             pending: None,
+            known: HashMap::new(),
         };
         f.prologue(code)?;
         f.body(&code.body)?;
@@ -224,11 +228,41 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.line(format!("ret %lull.ret {c}"));
     }
 
+    /// The entry code of an atom when it is known here: a global function,
+    /// or a closure allocated earlier in this code.
+    fn known_entry(&self, a: &Atom) -> Option<String> {
+        let code = match a {
+            Atom::Global(g) => match self.me.m.global(*g)?.kind {
+                GlobalKind::Fun(c) => c,
+                GlobalKind::Caf(_) => return None,
+            },
+            Atom::Var(v) => *self.known.get(v)?,
+            _ => return None,
+        };
+        Some(self.me.code_sym(code))
+    }
+
+    /// The entry code to call for `f`: its known symbol, or a load of its
+    /// entry word.
+    fn entry_of(&mut self, f: &str, known: Option<String>) -> String {
+        match known {
+            Some(sym) => sym,
+            None => {
+                let e = self.fresh("fe");
+                self.line(format!("{e} = load ptr, ptr addrspace(1) {f}"));
+                e
+            }
+        }
+    }
+
     /// `musttail` enter `f` with `argc`.
     fn tail_enter(&mut self, hp: &str, sp: &str, f: &str, argc: &str) {
-        let e = self.fresh("fe");
+        self.tail_enter_known(hp, sp, f, argc, None)
+    }
+
+    fn tail_enter_known(&mut self, hp: &str, sp: &str, f: &str, argc: &str, known: Option<String>) {
+        let e = self.entry_of(f, known);
         let r = self.fresh("tr");
-        self.line(format!("{e} = load ptr, ptr addrspace(1) {f}"));
         self.line(format!(
             "{r} = musttail call ghccc %lull.ret {e}(ptr {hp}, ptr %proc, ptr {sp}, ptr addrspace(1) {f}, {UNDEF_ARGS}, i64 {argc}) #0"
         ));
@@ -373,6 +407,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
             }
             Body::Enter(f, args) => {
                 let fv = self.operand(f)?;
+                let known = self.known_entry(f);
                 let nsp = self.push_args(&sp, args)?;
                 match target {
                     Target::Tail => {
@@ -384,10 +419,10 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                                 a
                             }
                         };
-                        self.tail_enter(&hp, &nsp, &fv, &argc);
+                        self.tail_enter_known(&hp, &nsp, &fv, &argc, known);
                     }
                     Target::Join(_) => {
-                        let (rhp, rv) = self.eval_call(&hp, &sp, &nsp, &fv, args.len())?;
+                        let (rhp, rv) = self.eval_call(&hp, &sp, &nsp, &fv, args.len(), known)?;
                         self.deliver(target, &rhp, &sp, vec![(llvm_type(Rep::Value).into(), rv)])?;
                     }
                 }
@@ -532,11 +567,18 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
     /// A real call: evaluate `f` applied to the arguments already pushed
     /// (`nsp` is sp after the pushes, `sp` before them); performs the
     /// updates the callee left. Returns (hp, value).
-    fn eval_call(&mut self, hp: &str, sp: &str, nsp: &str, f: &str, argc: usize) -> Result<(String, String), Error> {
-        let e = self.fresh("fe");
+    fn eval_call(
+        &mut self,
+        hp: &str,
+        sp: &str,
+        nsp: &str,
+        f: &str,
+        argc: usize,
+        known: Option<String>,
+    ) -> Result<(String, String), Error> {
+        let e = self.entry_of(f, known);
         let r = self.fresh("call");
         let (rhp, rsp, ri, rv) = (self.fresh("rhp"), self.fresh("rsp"), self.fresh("ri"), self.fresh("rv"));
-        self.line(format!("{e} = load ptr, ptr addrspace(1) {f}"));
         self.line(format!(
             "{r} = call ghccc %lull.ret {e}(ptr {hp}, ptr %proc, ptr {nsp}, ptr addrspace(1) {f}, {UNDEF_ARGS}, i64 {argc})"
         ));
@@ -573,6 +615,14 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 }
                 Alloc::Closure { code, .. } if self.me.is_closed_fun(*code) => {
                     self.subst.insert(*v, gc_const(&self.me.closed_fun_sym(*code)));
+                    self.known.insert(*v, *code);
+                }
+                // Only functions: a thunk's entry word changes when it is
+                // blackholed and updated.
+                Alloc::Closure { code, .. }
+                    if self.me.m.code(*code).is_some_and(|c| matches!(c.kind, CodeKind::Fun { .. })) =>
+                {
+                    self.known.insert(*v, *code);
                 }
                 _ => {}
             }
