@@ -446,6 +446,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 let mut alts = Vec::new();
                 let mut seen_ints = std::collections::HashSet::new();
                 match ty.as_str() {
+                    // Only a default: taken whatever the value is, as in
+                    // the reference interpreter.
+                    "ptr addrspace(1)" if c.alts.is_empty() => {
+                        self.line(format!("br label %{default}"));
+                    }
                     "ptr addrspace(1)" => {
                         let e = self.fresh("se");
                         let tp = self.fresh("stp");

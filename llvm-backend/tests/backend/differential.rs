@@ -111,8 +111,10 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
     let mut failures = 0;
     while start < batch.items.len() {
         let items = &batch.items[start..];
-        let program =
-            Program { modules: batch.modules.iter().collect(), entries: items.iter().map(|i| (i.module, i.global)).collect() };
+        let program = Program {
+            modules: batch.modules.iter().collect(),
+            entries: items.iter().map(|i| (i.module, i.global)).collect(),
+        };
         let t0 = Instant::now();
         let object = match compile(&program, Output::Object) {
             Ok(o) => o,
@@ -335,7 +337,11 @@ impl LGen {
             3 => format!("(succ {})", self.numeral(d)),
             4 => format!("(pred {})", self.numeral(d)),
             5 => format!("(sub {} {})", self.numeral(d), self.numeral(d)),
-            6 => format!("(exp {} {})", self.rng.pick(&["two", "three"]), self.rng.pick(&["zero", "one", "two", "three"])),
+            6 => format!(
+                "(exp {} {})",
+                self.rng.pick(&["two", "three"]),
+                self.rng.pick(&["zero", "one", "two", "three"])
+            ),
             7 => format!("(fact {})", self.rng.pick(&["zero", "one", "two", "three"])),
             _ => format!("(plus2 {})", self.numeral(d)),
         }
@@ -556,7 +562,12 @@ fn core_batches(seeds: u64) -> (Vec<Batch>, usize, usize) {
         let b = batches.last_mut().unwrap();
         let module = b.modules.len();
         for (g, want) in items {
-            b.items.push(Item { module, global: g, want, label: format!("Core seed {seed} (gen::module(seed * 0x9e3779b97f4a7c15, {size}))") });
+            b.items.push(Item {
+                module,
+                global: g,
+                want,
+                label: format!("Core seed {seed} (gen::module(seed * 0x9e3779b97f4a7c15, {size}))"),
+            });
         }
         b.modules.push(fl);
         b.sources.push(print_module(&m));
@@ -615,7 +626,10 @@ fn native_agrees_with_the_interpreter_on_lambda_programs() {
     let start = Instant::now();
     let (batches, dropped) = lambda_batches(2500 * scale(), 0);
     let kept: usize = batches.iter().map(|b| b.items.len()).sum();
-    eprintln!("differential (λ): {kept} programs kept, {dropped} dropped by the interpreter's limits ({:.1?})", start.elapsed());
+    eprintln!(
+        "differential (λ): {kept} programs kept, {dropped} dropped by the interpreter's limits ({:.1?})",
+        start.elapsed()
+    );
     let t = run_batches("λ", &batches);
     eprintln!("differential (λ): {:.1?} in all", start.elapsed());
     finish(t, 2000);
