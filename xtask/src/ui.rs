@@ -260,7 +260,8 @@ impl Mode {
     /// The case extensions this mode accepts.
     fn extensions(self) -> &'static [&'static str] {
         match self {
-            Mode::Nf | Mode::Limit | Mode::Conv => &["lc"],
+            Mode::Nf | Mode::Conv => &["lc"],
+            Mode::Limit => &["lc", "core"],
             Mode::Fail => &["lc", "core", "lull"],
             Mode::Core => &["core"],
             Mode::Emit => &["lc", "core"],
@@ -272,8 +273,8 @@ impl Mode {
     /// subcommand), for a case with extension `ext`.
     fn subcommand(self, ext: &str) -> &'static [&'static str] {
         match (self, ext) {
+            (Mode::Fail | Mode::Limit, "core") | (Mode::Core, _) => &["run", "--core"],
             (Mode::Nf | Mode::Limit, _) | (Mode::Fail, "lc") => &["nf"],
-            (Mode::Fail, "core") | (Mode::Core, _) => &["run", "--core"],
             (Mode::Fail, _) => &["check"],
             (Mode::Check, _) => &["emit", "--types"],
             (Mode::Conv, _) => &["conv"],
