@@ -93,6 +93,8 @@ struct lull_gc {
     uint64_t live_after_major;
     uint64_t promoted_estimate; /* what a minor collection would promote (bytes) */
     uint64_t copied_words;      /* words copied by the collection under way */
+    uint64_t stack_bytes;       /* both stacks in use at the collection under way:
+                                   what a major collection walks besides the live data */
 };
 
 /* Set up the heap: a nursery of `nursery_bytes` (rounded up to a chunk). */

@@ -125,7 +125,7 @@ uint64_t lull_proc_steps(const struct lull_proc *proc) {
 }
 
 void lull_proc_account(struct lull_proc *proc) {
-    uint64_t used = proc->gc.heap_bytes + proc->extra_bytes + proc->ds_peak_bytes;
+    uint64_t used = proc->gc.heap_bytes + proc->extra_bytes + proc->ds_peak_bytes + proc->ns_peak_bytes;
     if (used > proc->peak_bytes) {
         proc->peak_bytes = used;
     }

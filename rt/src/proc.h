@@ -33,6 +33,14 @@ struct lull_proc {
      * frame walk starts. See Note [Walking generated frames] in stackmap.c. */
     void **last_ret_slot;
 
+    /* The watermark: the return-address slot hijacked after the last
+     * collection (it holds lull_watermark_return), and the return address
+     * it held; NULL when there is none. Every generated frame older than
+     * the slot has not run since a collection. See Note [The watermark] in
+     * watermark.c. */
+    void **wm_slot;
+    void *wm_ret;
+
     const struct lull_program *prog;
     struct lull_options opts;
 
@@ -65,6 +73,7 @@ struct lull_proc {
     uint64_t extra_bytes;
     uint64_t peak_bytes;
     uint64_t ds_peak_bytes;
+    uint64_t ns_peak_bytes; /* native stack in use: the deepest rsp seen at collections */
 
     /* The first rigid-variable id not yet used by read-back. */
     uint64_t next_rigid;

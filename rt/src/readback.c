@@ -68,7 +68,7 @@ static void root_push(struct lull_proc *proc, struct lull_object *o) {
 }
 
 static uint32_t tag_of(const struct lull_object *o) {
-    return lull_rt_object_info(o)->tag;
+    return lull_info_fast(o)->tag;
 }
 
 /* Enter `self` with the argc arguments on the data stack; perform the
@@ -109,7 +109,7 @@ static void whnf_root(struct lull_proc *proc, size_t i) {
 
 /* The arity still missing if `o` is a function, else 0. */
 static uint64_t fun_arity(const struct lull_object *o) {
-    const struct lull_info *info = lull_rt_object_info(o);
+    const struct lull_info *info = lull_info_fast(o);
     if (info->tag == LULL_TAG_FUN) {
         return info->con_or_arity;
     }
@@ -118,7 +118,7 @@ static uint64_t fun_arity(const struct lull_object *o) {
         while (tag_of(f) == LULL_TAG_REF) {
             f = (const struct lull_object *)(uintptr_t)f->contents[0];
         }
-        uint64_t arity = lull_rt_object_info(f)->con_or_arity;
+        uint64_t arity = lull_info_fast(f)->con_or_arity;
         uint64_t saved = o->contents[0] - 3;
         return arity > saved + 1 ? arity - saved : 1;
     }

@@ -36,6 +36,12 @@
  *     Indirect [rsp + off]               a slot holding a GC pointer
  *     next slot = rsp + the caller's stack size
  *
+ * The slot of the watermark (Note [The watermark] in watermark.c) holds
+ * the address of lull_watermark_return instead of its return address: a
+ * minor collection's walk stops there, the others read proc->wm_ret
+ * instead. Nothing else in the runtime reads return addresses from the
+ * stack.
+ *
  * Generated (ghccc) functions have no frame pointer and a fixed frame, so
  * the stack size of their function record is exact (Note in ARCHITECTURE.md:
  * a dynamic alloca gives -1, which we reject). Base and derived pointers
@@ -232,7 +238,19 @@ static struct lull_object **gc_slot(struct loc l, char *rsp) {
 
 #define MAX_PAIRS_INLINE 64
 
-void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn) {
+bool lull_stackmap_frame_size(uint64_t ra, uint64_t *size) {
+    const struct sm_record *rec = lookup(ra);
+    if (rec == NULL) {
+        return false;
+    }
+    if (rec->stack_size == UINT64_MAX) {
+        lull_internal("generated function with a dynamic frame size");
+    }
+    *size = rec->stack_size;
+    return true;
+}
+
+void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn, enum lull_walk which) {
     void **slot = proc->last_ret_slot;
     if (slot == NULL) {
         return;
@@ -240,6 +258,19 @@ void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn) {
     lull_stackmap_init();
     for (;;) {
         uint64_t ra = (uint64_t)(uintptr_t)*slot;
+        if (slot == proc->wm_slot) {
+            /* Note [The watermark] in watermark.c: the frames from here on
+             * have not run since the last collection. */
+            if (ra != (uint64_t)(uintptr_t)&lull_watermark_return) {
+                lull_internal("the watermark's slot %p lost its hijack", (void *)slot);
+            }
+            if (which == LULL_WALK_NEW) {
+                return;
+            }
+            ra = (uint64_t)(uintptr_t)proc->wm_ret;
+        } else if (ra == (uint64_t)(uintptr_t)&lull_watermark_return) {
+            lull_internal("a hijacked return address at %p, not the watermark's slot", (void *)slot);
+        }
         const struct sm_record *rec = lookup(ra);
         if (rec == NULL) {
             return; /* the C trampoline: the end of generated frames */

@@ -6,6 +6,7 @@
 #ifndef LULL_STACKMAP_H
 #define LULL_STACKMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,9 +29,30 @@ void lull_stackmap_load(const uint8_t *start, const uint8_t *stop);
 /* The number of call sites known. */
 size_t lull_stackmap_records(void);
 
+/* Which frames a walk visits. */
+enum lull_walk {
+    LULL_WALK_ALL, /* every generated frame (major collections, the heap checker) */
+    LULL_WALK_NEW, /* those that ran since the last collection: the walk stops
+                    * at the watermark (minor collections) */
+};
+
 /* Walk the generated frames from proc->last_ret_slot (nothing when it is
  * NULL), applying `fn` to every GC pointer slot. */
-void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn);
+void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn, enum lull_walk which);
+
+/* The stack size of the generated function that the return address `ra`
+ * returns into (the caller's frame), in *size; false when `ra` is not a
+ * call site of generated code (the C trampoline). */
+bool lull_stackmap_frame_size(uint64_t ra, uint64_t *size);
+
+/* ---- the watermark (watermark.c; Note [The watermark]) ---- */
+
+/* The assembly stub that a hijacked return-address slot returns to. */
+void lull_watermark_return(void);
+
+/* After a collection: put the watermark under the newest generated frame
+ * (the one whose call into the runtime is at proc->last_ret_slot). */
+void lull_watermark_after_gc(struct lull_proc *proc);
 
 /* Record the return-address slot of the calling service: every
  * GC-capable service called by generated code does this on entry (it must

@@ -2,13 +2,15 @@
  * test_gc.c: the collector on object graphs built by hand (lists a
  * million long, PAPs, rigid spines, REF chains, blackholes, cycles,
  * statics), the write barrier of updates, the allocation services, the
- * stress mode's heap checker, and the memory limit.
+ * stress mode's heap checker, the memory limit, and the watermark of
+ * the frame walk.
  */
 #define _GNU_SOURCE
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "testlib.h"
+#include "../src/stackmap.h"
 
 static struct lull_object *root(struct lull_proc *p, size_t i) {
     return p->roots.items[i];
@@ -391,6 +393,104 @@ static void test_memory_limit(void) {
     CHECK_STR(b, "1536 bytes");
 }
 
+/* ---- the watermark (Note [The watermark] in rt/src/watermark.c) ---- */
+
+void *lull_watermark_returned(void **rsp);
+
+static size_t walked;
+
+static struct lull_object *count_slot(struct lull_proc *p, struct lull_object *o) {
+    (void)p;
+    walked++;
+    return o;
+}
+
+static size_t walk_count(struct lull_proc *p, enum lull_walk which) {
+    walked = 0;
+    lull_stackmap_walk(p, count_slot, which);
+    return walked;
+}
+
+static void put16(uint8_t *b, size_t at, uint16_t v) {
+    memcpy(b + at, &v, 2);
+}
+static void put32(uint8_t *b, size_t at, uint32_t v) {
+    memcpy(b + at, &v, 4);
+}
+static void put64(uint8_t *b, size_t at, uint64_t v) {
+    memcpy(b + at, &v, 8);
+}
+
+/* A hand-made stack map (one function of stack size 16 whose one call site
+ * keeps a GC pointer at [rsp]) and a fake native stack of three frames of
+ * it above a caller that is not generated code. */
+static void test_watermark(void) {
+    static alignas(8) uint8_t map[128];
+    const uint64_t fun = 0x7f0000001000ull, ra = fun + 0x10;
+    map[0] = 3;
+    put32(map, 4, 1);      /* functions */
+    put32(map, 12, 1);     /* records */
+    put64(map, 16, fun);
+    put64(map, 24, 16);    /* stack size */
+    put64(map, 32, 1);     /* record count */
+    size_t r = 40;
+    put32(map, r + 8, 0x10); /* instruction offset */
+    put16(map, r + 14, 5);   /* cc, flags, 0 deopt, base, derived */
+    for (int i = 0; i < 3; i++) {
+        map[r + 16 + 12 * i] = 4; /* constants (all 0) */
+    }
+    for (int i = 3; i < 5; i++) {
+        map[r + 16 + 12 * i] = 3; /* [rsp + 0] */
+        put16(map, r + 16 + 12 * i + 2, 8);
+        put16(map, r + 16 + 12 * i + 4, 7);
+    }
+    lull_stackmap_load(map, map + sizeof map);
+    uint64_t size;
+    CHECK(lull_stackmap_frame_size(ra, &size) && size == 16);
+    CHECK(!lull_stackmap_frame_size(0x1234, &size));
+
+    struct lull_proc *p = new_proc((uint64_t)4 << 30);
+    void *stack[12] = {0};
+    void *nil = static_nil_obj();
+    /* slot, frame (2 words) three times, then the C caller's address */
+    for (int f = 0; f < 3; f++) {
+        stack[3 * f] = (void *)(uintptr_t)ra;
+        stack[3 * f + 1] = nil;
+    }
+    stack[9] = (void *)(uintptr_t)0x1234;
+    p->last_ret_slot = &stack[0];
+    CHECK(walk_count(p, LULL_WALK_ALL) == 3);
+    CHECK(walk_count(p, LULL_WALK_NEW) == 3); /* no watermark yet */
+
+    /* After a collection: F2's slot is hijacked; a minor walk sees F1 only. */
+    lull_watermark_after_gc(p);
+    CHECK(p->wm_slot == &stack[3] && p->wm_ret == (void *)(uintptr_t)ra);
+    CHECK(stack[3] == (void *)&lull_watermark_return);
+    CHECK(walk_count(p, LULL_WALK_NEW) == 1);
+    CHECK(walk_count(p, LULL_WALK_ALL) == 3);
+    lull_watermark_after_gc(p); /* again from the same frame: same slot */
+    CHECK(p->wm_slot == &stack[3] && stack[3] == (void *)&lull_watermark_return);
+
+    /* F1 returns into F2 through the stub: the watermark moves to F3's slot. */
+    CHECK(lull_watermark_returned(&stack[4]) == (void *)(uintptr_t)ra);
+    CHECK(p->wm_slot == &stack[6] && stack[6] == (void *)&lull_watermark_return);
+    stack[3] = (void *)(uintptr_t)ra; /* F2 calls again, and that collects */
+    p->last_ret_slot = &stack[3];
+    CHECK(walk_count(p, LULL_WALK_NEW) == 1);
+    CHECK(walk_count(p, LULL_WALK_ALL) == 2);
+
+    /* F2 returns into F3, whose caller is not generated code: no watermark. */
+    CHECK(lull_watermark_returned(&stack[7]) == (void *)(uintptr_t)ra);
+    CHECK(p->wm_slot == NULL && p->wm_ret == NULL);
+    stack[6] = (void *)(uintptr_t)ra;
+    p->last_ret_slot = &stack[6];
+    CHECK(walk_count(p, LULL_WALK_NEW) == 1);
+    lull_watermark_after_gc(p); /* F3's caller is C: nothing to hijack */
+    CHECK(p->wm_slot == NULL && stack[9] == (void *)(uintptr_t)0x1234);
+    p->last_ret_slot = NULL;
+    lull_proc_free(p);
+}
+
 int main(void) {
     test_long_list();
     test_shapes(false);
@@ -401,5 +501,6 @@ int main(void) {
     test_block_reuse();
     test_policy();
     test_memory_limit();
+    test_watermark();
     return test_report("test_gc");
 }
