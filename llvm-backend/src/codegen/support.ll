@@ -152,7 +152,9 @@ done:
   ret %lull.ret %t
 }
 
-; RIGID [entry, size, head, prev, a1..ak]: applying it extends the spine.
+; RIGID [entry, size, head, prev, a1..ak]: applying it extends the spine:
+; the new RIGID [rigid_entry, 4 + argc, head, self, a1..a_argc] (popping the
+; arguments), allocated inline unless the nursery is full.
 define internal ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
 entry:
   %z = icmp eq i64 %argc, 0
@@ -164,6 +166,43 @@ whnf:
   %w2 = insertvalue %lull.ret %w1, i64 %sv, 2
   ret %lull.ret %w2
 apply:
+  %size = add i64 %argc, 4
+  %hpn = getelementptr i64, ptr %hp, i64 %size
+  %hlp = getelementptr i8, ptr %proc, i64 8
+  %hl0 = load ptr, ptr %hlp
+  %ok = icmp ule ptr %hpn, %hl0
+  br i1 %ok, label %fast, label %slow, !prof !1
+fast:
+  store ptr @lull_rigid_entry, ptr %hp
+  %f1 = getelementptr i64, ptr %hp, i64 1
+  store i64 %size, ptr %f1
+  %headp = getelementptr i64, ptr addrspace(1) %self, i64 2
+  %head = load i64, ptr addrspace(1) %headp
+  %f2 = getelementptr i64, ptr %hp, i64 2
+  store i64 %head, ptr %f2
+  %f3 = getelementptr i64, ptr %hp, i64 3
+  store ptr addrspace(1) %self, ptr %f3
+  br label %copy
+copy:
+  %i = phi i64 [ 0, %fast ], [ %i1, %copy ]
+  %src.off = sub i64 -1, %i
+  %src = getelementptr ptr addrspace(1), ptr %sp, i64 %src.off
+  %a = load ptr addrspace(1), ptr %src
+  %dst.off = add i64 %i, 4
+  %dst = getelementptr i64, ptr %hp, i64 %dst.off
+  store ptr addrspace(1) %a, ptr %dst
+  %i1 = add i64 %i, 1
+  %more = icmp ult i64 %i1, %argc
+  br i1 %more, label %copy, label %done
+done:
+  %neg = sub i64 0, %argc
+  %spf = getelementptr ptr addrspace(1), ptr %sp, i64 %neg
+  %ni = ptrtoint ptr %hp to i64
+  %d0 = insertvalue %lull.ret undef, ptr %hpn, 0
+  %d1 = insertvalue %lull.ret %d0, ptr %spf, 1
+  %d2 = insertvalue %lull.ret %d1, i64 %ni, 2
+  ret %lull.ret %d2
+slow:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   store ptr %sp, ptr %spp
