@@ -171,6 +171,11 @@ static uint64_t spine_length(const struct lull_object *r) {
     return n;
 }
 
+/* The timeout and the memory accounting are checked once every
+ * CHECK_EVERY nodes: often enough to stop within microseconds, rarely
+ * enough to cost nothing per node. */
+#define CHECK_EVERY 256
+
 static void account(struct lull_proc *proc, const struct lull_nf *nf, const struct workvec *w) {
     proc->extra_bytes = nf->cap * sizeof(struct lull_nf_node) + w->cap * sizeof(struct work) +
                         proc->roots.cap * sizeof(struct lull_object *);
@@ -207,10 +212,13 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
     uint32_t offs_inline[16];
     root_push(proc, root);
     work_push(&work, (struct work){.kind = W_OBJ});
+    uint64_t iter = 0;
     while (work.len > 0) {
         struct work w = work.items[--work.len];
-        lull_check_timeout(proc);
-        account(proc, out, &work);
+        if (++iter % CHECK_EVERY == 0) {
+            lull_check_timeout(proc);
+            account(proc, out, &work);
+        }
         struct lull_nf_node node;
         memset(&node, 0, sizeof node);
         if (w.kind == W_INT) {
@@ -294,6 +302,7 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
             lull_internal("read-back met an unevaluated value (%s)", lull_rt_tag_name(tag_of(o)));
         }
     }
+    account(proc, out, &work);
     proc->roots.len = base;
     free(work.items);
 }
@@ -335,10 +344,13 @@ bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object
     root_push(proc, a);
     root_push(proc, b);
     work_push(&work, (struct work){.kind = W_OBJ});
+    uint64_t iter = 0;
     while (work.len > 0 && same) {
         struct work w = work.items[--work.len];
-        lull_check_timeout(proc);
-        account(proc, &none, &work);
+        if (++iter % CHECK_EVERY == 0) {
+            lull_check_timeout(proc);
+            account(proc, &none, &work);
+        }
         if (w.kind == W_INT) {
             same = w.a.i == w.b.i;
             continue;
