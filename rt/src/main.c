@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,12 +154,15 @@ static void check_written(void) {
 
 /* Read back one entry and print its normal form (or its size) on a line
  * of its own, after the program's own output. */
-static void print_entry(struct lull_proc *proc, struct lull_object *entry) {
+static void print_entry(struct lull_proc *proc, struct lull_object *entry, bool stats) {
     struct lull_nf nf = {0};
     lull_readback(proc, entry, &nf);
     lull_in_stdio = 1;
     fflush(stdout); /* the program's own output first */
     lull_in_stdio = 0;
+    if (stats) {
+        report_stats(proc);
+    }
     if (proc->opts.discard) {
         printf("%llu nodes\n", (unsigned long long)lull_nf_size(&nf));
     } else {
@@ -175,22 +179,10 @@ static int run(struct lull_proc *proc, void *arg) {
         if (prog->nentries < 1) {
             lull_internal("the program has no entry to normalise");
         }
-        struct lull_nf nf = {0};
-        lull_readback(proc, prog->entries[0], &nf);
-        lull_in_stdio = 1;
-        fflush(stdout); /* the program's own output first */
-        lull_in_stdio = 0;
-        report_stats(proc);
-        if (proc->opts.discard) {
-            printf("%llu nodes\n", (unsigned long long)lull_nf_size(&nf));
-        } else {
-            lull_nf_print(&nf, stdout);
-            putchar('\n');
-        }
-        lull_nf_free(&nf);
+        print_entry(proc, prog->entries[0], true);
     } else if (r->mode == MODE_NF_EACH) {
         for (uint64_t i = 0; i < prog->nentries; i++) {
-            print_entry(proc, prog->entries[i]);
+            print_entry(proc, prog->entries[i], false);
         }
         lull_in_stdio = 1;
         fflush(stdout);

@@ -3,32 +3,10 @@
  * functions of rt/src/layout.c. Exits non-zero when a check fails.
  * Built and run by `cargo xtask test`.
  */
-#include <stdalign.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "testlib.h"
 
-#include "lull_rt.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        checks++;                                                            \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-            failures++;                                                      \
-        }                                                                    \
-    } while (0)
-
-/* A fake entry code: an info prefix followed by (pretend) code bytes, laid
- * out as the back end lays out a function with prefix data. */
-struct fake_entry {
-    alignas(LULL_ENTRY_ALIGN) struct lull_info info;
-    unsigned char code[16];
-};
+/* struct fake_entry (testlib.h): an info prefix followed by (pretend) code
+ * bytes, laid out as the back end lays out a function with prefix data. */
 
 static void test_constants(void) {
     CHECK(LULL_WORD_SIZE == 8);
@@ -122,10 +100,5 @@ int main(void) {
     test_tags();
     test_info_of();
     test_object_words();
-    if (failures != 0) {
-        fprintf(stderr, "test_layout: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_layout: %d checks passed\n", checks);
-    return 0;
+    return test_report("test_layout");
 }
