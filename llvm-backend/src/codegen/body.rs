@@ -20,7 +20,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use lull_middle::flat::ir::{self as flat, Alloc, Atom, Body, Code, CodeKind, GlobalKind, Lit, Pat, PrimOp, Rep, VarId};
+use lull_middle::flat::ir::{
+    self as flat, Alloc, Atom, Body, Code, CodeKind, GlobalKind, Lit, Pat, PrimOp, Rep, VarId,
+};
 
 use super::emit::{con_layout, gc_const, llvm_type, ModuleEmitter};
 use crate::layout::{
@@ -333,13 +335,8 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
     }
 
     fn body(&mut self, root: &Body) -> Result<(), Error> {
-        let mut tasks = vec![Task::Emit {
-            body: root,
-            target: Target::Tail,
-            hp: "%hp".into(),
-            sp: "%sp.in".into(),
-            label: None,
-        }];
+        let mut tasks =
+            vec![Task::Emit { body: root, target: Target::Tail, hp: "%hp".into(), sp: "%sp.in".into(), label: None }];
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Join { join, cont, target } => {
@@ -459,15 +456,14 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                         let conb = self.label("con");
                         let nomatch = self.label("nomatch");
                         self.line(format!("{e} = load ptr, ptr addrspace(1) {s}"));
-                        self.line(format!(
-                            "{tp} = getelementptr i8, ptr {e}, i64 -{}",
-                            INFO_SIZE - INFO_OFFSET_TAG
-                        ));
+                        self.line(format!("{tp} = getelementptr i8, ptr {e}, i64 -{}", INFO_SIZE - INFO_OFFSET_TAG));
                         self.line(format!("{tag} = load i32, ptr {tp}"));
                         self.line(format!("{iscon} = icmp eq i32 {tag}, {}", Tag::Con as u32));
                         self.line(format!("br i1 {iscon}, label %{conb}, label %{nomatch}"));
                         self.start_block(&nomatch);
-                        self.line(format!("call void @lull_rt_bad_case(ptr %proc, ptr addrspace(1) {s}, ptr @lull.what.data) #0"));
+                        self.line(format!(
+                            "call void @lull_rt_bad_case(ptr %proc, ptr addrspace(1) {s}, ptr @lull.what.data) #0"
+                        ));
                         self.line("unreachable");
                         self.start_block(&conb);
                         let cp = self.fresh("scp");
@@ -596,7 +592,9 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.line(format!("{upd} = icmp ne ptr {rsp}, {sp}"));
         self.line(format!("br i1 {upd}, label %{ul}, label %{cl}"));
         self.start_block(&ul);
-        self.line(format!("call void @lull_rt_update_frames(ptr %proc, ptr {sp}, ptr {rsp}, ptr addrspace(1) {rv}) #0"));
+        self.line(format!(
+            "call void @lull_rt_update_frames(ptr %proc, ptr {sp}, ptr {rsp}, ptr addrspace(1) {rv}) #0"
+        ));
         self.line(format!("br label %{cl}"));
         self.start_block(&cl);
         Ok((rhp, rv))
@@ -767,7 +765,8 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
             INeg => self.line(format!("{r} = sub i64 0, {}", xs[0])),
             IQuot | IRem => {
                 let z = self.fresh("z");
-                let (zl, okl, ovl, ok2) = (self.label("divz"), self.label("divnz"), self.label("divov"), self.label("div"));
+                let (zl, okl, ovl, ok2) =
+                    (self.label("divz"), self.label("divnz"), self.label("divov"), self.label("div"));
                 self.line(format!("{z} = icmp eq i64 {}, 0", xs[1]));
                 self.line(format!("br i1 {z}, label %{zl}, label %{okl}, !prof !0"));
                 self.start_block(&zl);
