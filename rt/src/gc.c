@@ -325,12 +325,9 @@ bool lull_gc_in_nursery(struct lull_proc *proc, const void *p) {
     return lull_gc_young(&proc->gc, p);
 }
 
-void lull_objvec_push(struct lull_objvec *v, struct lull_object *obj) {
-    if (v->len == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 64;
-        v->items = lull_xrealloc(v->items, v->cap * sizeof *v->items);
-    }
-    v->items[v->len++] = obj;
+void lull_objvec_grow(struct lull_objvec *v) {
+    v->cap = v->cap ? v->cap * 2 : 64;
+    v->items = lull_xrealloc(v->items, v->cap * sizeof *v->items);
 }
 
 /* ---- set-up ----------------------------------------------------------- */

@@ -144,6 +144,14 @@ static inline const struct lull_info *lull_info_fast(const struct lull_object *o
  * the moment for the message. */
 void lull_gc_sanity(struct lull_proc *proc, const char *when);
 
-void lull_objvec_push(struct lull_objvec *v, struct lull_object *obj);
+void lull_objvec_grow(struct lull_objvec *v);
+
+/* Append obj (the growth is out of line: this is on hot paths). */
+static inline void lull_objvec_push(struct lull_objvec *v, struct lull_object *obj) {
+    if (__builtin_expect(v->len == v->cap, 0)) {
+        lull_objvec_grow(v);
+    }
+    v->items[v->len++] = obj;
+}
 
 #endif /* LULL_GC_H */

@@ -61,10 +61,12 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     proc->opts = *opts;
     lull_current_proc = proc;
 
-    /* Note [Stacks and the memory limit]: --max-memory covers the heap
-     * and the stacks, so a stack never gets more than half the limit;
-     * overflowing a stack that the limit made smaller than its default
-     * reports the memory limit, not a stack overflow. */
+    /* Note [Stacks and the memory limit]
+     * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+     * --max-memory covers the heap and the stacks, so a stack never gets
+     * more than half the limit; overflowing a stack that the limit made
+     * smaller than its default reports the memory limit, not a stack
+     * overflow. */
     size_t ds = env_bytes("LULL_DATA_STACK", LULL_STACK_DEFAULT_BYTES);
     if (opts->max_memory / 2 < ds) {
         ds = opts->max_memory / 2;

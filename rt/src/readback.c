@@ -311,6 +311,20 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
 
 /* The arguments of a rigid term's whole spine, in order, into *args. */
 static uint64_t spine_args(const struct lull_object *r, struct lull_object ***args, size_t *cap) {
+    const struct lull_object *prev = (const struct lull_object *)(uintptr_t)r->contents[2];
+    if (prev == NULL || prev->contents[2] == 0) {
+        /* The common shapes: a variable, or a variable applied once. */
+        uint64_t k = r->contents[0] - 4, p = prev == NULL ? 0 : prev->contents[0] - 4;
+        if (k + p <= *cap) {
+            for (uint64_t j = 0; j < p; j++) {
+                (*args)[j] = (struct lull_object *)(uintptr_t)prev->contents[3 + j];
+            }
+            for (uint64_t j = 0; j < k; j++) {
+                (*args)[p + j] = (struct lull_object *)(uintptr_t)r->contents[3 + j];
+            }
+            return k + p;
+        }
+    }
     uint64_t n = spine_length(r);
     if (n > *cap) {
         *cap = n;

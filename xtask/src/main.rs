@@ -9,6 +9,7 @@ mod bench;
 mod capture;
 mod error;
 mod gen_lull;
+mod notes;
 mod project;
 mod rt;
 mod setup;
