@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,16 @@ static void check_written(void) {
 
 /* Read back one entry and print its normal form (or its size) on a line
  * of its own, after the program's own output. */
+/* Standard output may be a pipe whose reader has gone (`lull nf x | head`):
+ * SIGPIPE is ignored and a failed write is reported as the reference
+ * interpreter reports it, with status 1. */
+static void check_output(void) {
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        lull_fail(1, "cannot write the normal form: %s (os error %d)", strerror(e), e);
+    }
+}
+
 static void print_entry(struct lull_proc *proc, struct lull_object *entry, bool stats) {
     struct lull_nf nf = {0};
     lull_readback(proc, entry, &nf);
@@ -170,6 +181,7 @@ static void print_entry(struct lull_proc *proc, struct lull_object *entry, bool 
         putchar('\n');
     }
     lull_nf_free(&nf);
+    check_output();
 }
 
 static int run(struct lull_proc *proc, void *arg) {
@@ -205,6 +217,7 @@ int lull_rt_main(int argc, char **argv, const struct lull_program *prog) {
     enum mode mode = MODE_NF;
     struct lull_options opts;
     parse_args(argc, argv, &mode, &opts);
+    signal(SIGPIPE, SIG_IGN);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     lull_program_init(prog);
@@ -214,6 +227,6 @@ int lull_rt_main(int argc, char **argv, const struct lull_program *prog) {
     }
     struct run r = {.mode = mode, .status = 0};
     int status = lull_proc_run(proc, run, &r);
-    fflush(stdout);
+    check_output();
     return status;
 }

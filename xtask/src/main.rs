@@ -9,6 +9,7 @@ mod bench;
 mod capture;
 mod error;
 mod gen_lull;
+#[cfg(test)]
 mod notes;
 mod project;
 mod rt;

@@ -1,0 +1,33 @@
+//! End-to-end behaviours of the `lull` command that the UI harness cannot
+//! express (it compares whole outputs of a finished run).
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+/// `lull nf big.lc | head -c 10`: when the reader of standard output goes
+/// away, both engines stop with the same message and status 1 (never a
+/// signal death, which the driver would report as a bug).
+#[test]
+fn a_closed_output_pipe_is_an_error_not_a_crash() {
+    // 2^17: a normal form of about 500 KB, more than a pipe holds.
+    let seventeen = format!("λ s z. {}z{}", "s (".repeat(17), ")".repeat(17));
+    let program = format!("(λ b e. e b) (λ s z. s (s z)) ({seventeen})");
+    for engine in [None, Some("--interp")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lull"))
+            .arg("nf")
+            .args(engine)
+            .args(["-e", &program])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lull starts");
+        let mut first = [0u8; 10];
+        child.stdout.take().expect("piped stdout").read_exact(&mut first).expect("the normal form starts");
+        // Dropping the read end closes the pipe.
+        let out = child.wait_with_output().expect("lull ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{engine:?}: {stderr}");
+        assert!(stderr.contains("cannot write the normal form: Broken pipe"), "{engine:?}: {stderr}");
+        assert_eq!(&first[..9], "λ a b. a".as_bytes(), "{engine:?}");
+    }
+}
