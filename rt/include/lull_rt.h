@@ -171,13 +171,15 @@ const char *lull_rt_tag_name(uint32_t tag);
  *    delivers a value v at its tail with pending > 0 enters v with
  *    argc = pending.
  *  - FUN with 0 < argc < n: tail-calls the back end's PAP stub, which
- *    calls lull_rt_make_pap: the result is a PAP holding self and the
- *    argc arguments, which are popped. argc = 0: returns self.
+ *    builds a PAP holding self and the argc arguments (popped) and returns
+ *    it; it allocates inline and calls lull_rt_make_pap only when the
+ *    nursery is full. argc = 0: returns self.
  *  - PAP entered with argc > 0: pushes its k saved arguments on top
  *    (saved first argument on top, so they come before the new ones) and
  *    enters its function with argc + k. argc = 0: returns self.
- *  - RIGID entered with argc > 0: lull_rt_rigid_apply makes a new RIGID
- *    whose spine is self's followed by the argc arguments (popped).
+ *  - RIGID entered with argc > 0: makes a new RIGID whose spine is self's
+ *    followed by the argc arguments (popped); inline, or through
+ *    lull_rt_rigid_apply when the nursery is full.
  *  - CON: argc = 0 returns self; argc > 0 is a run-time error
  *    (lull_rt_bad_apply).
  *  - REF: enters its value with the same argc.
