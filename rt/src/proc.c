@@ -52,6 +52,23 @@ static void *reserve(size_t bytes) {
     return p;
 }
 
+/* Note [Stacks and the memory limit]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * --max-memory covers the heap and the stacks, so a stack never gets more
+ * than half the limit; overflowing a stack that the limit made smaller than
+ * its default reports the memory limit, not a stack overflow.
+ *
+ * The size of a stack, in whole pages: the environment variable `env` or
+ * the default, capped by the memory limit (*capped says so). */
+static size_t stack_bytes(const char *env, const struct lull_options *opts, bool *capped) {
+    size_t bytes = env_bytes(env, LULL_STACK_DEFAULT_BYTES);
+    if (opts->max_memory / 2 < bytes) {
+        bytes = opts->max_memory / 2;
+        *capped = true;
+    }
+    return (bytes + 4095) & ~(size_t)4095;
+}
+
 struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts) {
     struct lull_proc *proc = calloc(1, sizeof *proc);
     if (proc == NULL) {
@@ -61,18 +78,7 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     proc->opts = *opts;
     lull_current_proc = proc;
 
-    /* Note [Stacks and the memory limit]
-     * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-     * --max-memory covers the heap and the stacks, so a stack never gets
-     * more than half the limit; overflowing a stack that the limit made
-     * smaller than its default reports the memory limit, not a stack
-     * overflow. */
-    size_t ds = env_bytes("LULL_DATA_STACK", LULL_STACK_DEFAULT_BYTES);
-    if (opts->max_memory / 2 < ds) {
-        ds = opts->max_memory / 2;
-        proc->ds_capped = true;
-    }
-    ds = (ds + 4095) & ~(size_t)4095;
+    size_t ds = stack_bytes("LULL_DATA_STACK", opts, &proc->ds_capped);
     proc->ds_map_bytes = ds + LULL_GUARD_BYTES;
     proc->ds_map = reserve(proc->ds_map_bytes);
     proc->ds_base = proc->ds_map;
@@ -82,12 +88,7 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     }
     proc->regs.sp = proc->ds_base;
 
-    size_t ns = env_bytes("LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES);
-    if (opts->max_memory / 2 < ns) {
-        ns = opts->max_memory / 2;
-        proc->ns_capped = true;
-    }
-    ns = (ns + 4095) & ~(size_t)4095;
+    size_t ns = stack_bytes("LULL_NATIVE_STACK", opts, &proc->ns_capped);
     proc->ns_map_bytes = ns + LULL_GUARD_BYTES;
     proc->ns_map = reserve(proc->ns_map_bytes);
     if (mprotect(proc->ns_map, LULL_GUARD_BYTES, PROT_NONE) != 0) {
