@@ -1,22 +1,32 @@
 //! `lull-llvm`: Lull's LLVM back end (LLVM 19 through inkwell).
 //!
-//! The back end will turn Flat IR into native code in the runtime's calling
-//! convention (see `ARCHITECTURE.md`, "The runtime model"). For now it offers
-//! the foundation that code generation will build on:
+//! It turns Flat IR (the output of `lull_middle::closure_conv`) into native
+//! code in the runtime's protocol (the Notes of `rt/include/lull_rt.h`),
+//! links it with the C runtime it embeds, and runs it:
 //!
-//! - [`layout`]: the object-layout constants of the C runtime (word size,
-//!   minimum object size, the 16-byte info prefix before every entry code and
-//!   its field offsets, the object tags) as Rust constants. The C header
-//!   `rt/include/lull_rt.h` is the single source of truth; this crate's test
-//!   suite parses it and checks that every constant agrees.
-//! - [`smoke`]: builds a one-function LLVM module whose function uses the
-//!   `ghccc` calling convention and carries an info prefix as LLVM prefix
-//!   data, verifies it and emits x86-64 assembly. It proves that the pieces
-//!   the code generator needs (prefix data through `llvm-sys`, `ghccc`, a
-//!   target machine) work on this LLVM.
+//! - [`codegen`]: [`compile`] a [`Program`] (Flat modules and the globals to
+//!   run) to LLVM IR, assembly or an object file with GC stack maps.
 //! - [`link`]: links an object with the embedded C runtime into an
-//!   executable ([`link_executable`]).
-//! - [`run`]: compiles, links and runs a program natively ([`run_native`]).
+//!   executable ([`link_executable`]); [`RtVariant`] picks the plain or the
+//!   sanitizer build of the runtime.
+//! - [`run`]: compiles, links and runs a program natively ([`run_native`]):
+//!   the runtime reads back and prints the normal form itself.
+//! - [`layout`]: the object-layout and proc-register constants of the C
+//!   runtime as Rust constants. The C header is the single source of truth;
+//!   this crate's test suite parses it and checks that every constant agrees.
+//! - [`smoke`]: the target machine, and a one-function check that `ghccc`
+//!   and prefix data work on this LLVM.
+//!
+//! ```
+//! use lull_llvm::{compile, Output, Program};
+//! use lull_middle::closure_conv::closure_convert;
+//!
+//! let lowered = lull_frontend::lambda::compile("(λ x y. x) (λ x. x)").unwrap();
+//! let flat = closure_convert(&lowered.module).unwrap();
+//! let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)] };
+//! let object = compile(&program, Output::Object).unwrap();
+//! assert!(object.starts_with(b"\x7fELF"));
+//! ```
 //!
 //! Errors are reported through [`Error`].
 
