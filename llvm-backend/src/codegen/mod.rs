@@ -1,7 +1,7 @@
 //! Flat IR to native code: entry codes in the runtime's protocol.
 //!
-//! [`compile`] writes the program as LLVM IR text ([`emit`] for the module
-//! level, [`body`] for each entry code, `support.ll` for the hand-written
+//! [`compile`] writes the program as LLVM IR text (`emit.rs` for the module
+//! level, `body.rs` for each entry code, `support.ll` for the hand-written
 //! entries), has LLVM parse it, verifies it, rewrites every call that may
 //! collect into a statepoint (`rewrite-statepoints-for-gc`), optimises it
 //! (`default<O2>`), verifies it again and emits assembly or
