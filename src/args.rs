@@ -23,6 +23,10 @@ pub enum Command {
     Run(RunArgs),
     /// Check a Lull program (names and types); silent when it is well-typed.
     Check(CheckArgs),
+    /// Compile a λ program or a Core module into a standalone executable
+    /// that prints its normal form (it takes --max-steps, --max-memory in
+    /// bytes, --timeout, --stats and --discard).
+    Build(BuildArgs),
 }
 
 /// A λ program: a file, or a term given with `-e`.
@@ -122,6 +126,16 @@ pub struct RunArgs {
     /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// A λ program (`*.lc`) or a Core module (`*.core`, entry `main`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The executable to write (default: FILE without its extension).
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

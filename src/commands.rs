@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::args::{CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
+use crate::args::{BuildArgs, CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
 use crate::input::{self, Program, Source};
 use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Emit(a) => emit(a),
         Command::Run(a) => run_core(a),
         Command::Check(a) => check(a),
+        Command::Build(a) => build(a),
     };
     let status = match result {
         Ok(()) => 0,
@@ -181,6 +182,26 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
     let (nf, stats) = interp::normalise(&module, entry, &limits(&a.limits))?;
     report_stats(&a.limits, &stats);
     print_nf(&nf)
+}
+
+/// `lull build FILE [-o OUT]`: a standalone executable.
+fn build(a: BuildArgs) -> Result<(), Failure> {
+    let src = Source::file(&a.file)?;
+    let (module, entry) = if src.name.ends_with(".core") {
+        let module = input::core_module(&src)?;
+        let entry = input::core_entry(&module, &src.name)?;
+        (module, entry)
+    } else {
+        let Program { module, entry } = input::lambda_program(&src)?;
+        (module, entry)
+    };
+    let flat = flat_module(&module, &src.name)?;
+    let out = a.output.unwrap_or_else(|| a.file.with_extension(""));
+    if out == a.file {
+        return Err(Failure::input(format!("{}: give the executable a name with -o", src.name)));
+    }
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+    lull_llvm::build_native(&program, &out).map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Closure conversion, for the native engine and the emitted stages.

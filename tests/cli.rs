@@ -31,3 +31,22 @@ fn a_closed_output_pipe_is_an_error_not_a_crash() {
         assert_eq!(&first[..9], "λ a b. a".as_bytes(), "{engine:?}");
     }
 }
+
+/// `lull build` writes a standalone executable that prints the normal form
+/// (the reference interpreter's text) and takes the runtime's limits.
+#[test]
+fn build_makes_an_executable_that_prints_the_normal_form() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let exe = dir.path().join("church");
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/church.lc");
+    let lull = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_lull")).args(args).output().expect("lull runs");
+    let built = lull(&["build", source, "-o", exe.to_str().expect("a UTF-8 path")]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let expected = lull(&["nf", "--interp", source]);
+    let run = Command::new(&exe).output().expect("the executable runs");
+    assert!(run.status.success());
+    assert_eq!(run.stdout, expected.stdout);
+    let limited = Command::new(&exe).args(["--max-steps", "10"]).output().expect("the executable runs");
+    assert_eq!(limited.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&limited.stderr), "error: step limit of 10 reached (--max-steps)\n");
+}

@@ -40,7 +40,7 @@ pub mod smoke;
 
 pub use codegen::{compile, Output, Program};
 pub use link::{link_executable, RtVariant};
-pub use run::{run_native, RunArgs};
+pub use run::{build_native, run_native, RunArgs};
 
 /// An error of the LLVM back end.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -168,3 +168,20 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
     drop(dir);
     Ok(status)
 }
+
+/// Compiles `program` and links it with the runtime (the variant
+/// `LULL_RT` selects) into the executable `out`. Run without arguments, the
+/// executable prints the normal form of the program's first entry; it takes
+/// the runtime's options (`--max-steps N`, `--max-memory BYTES`,
+/// `--timeout SECONDS`, `--stats`, `--discard`).
+pub fn build_native(program: &Program<'_>, out: &Path) -> Result<(), Error> {
+    let variant = rt_variant_from_env()?;
+    let object = compile(program, Output::Object)?;
+    let dir = tempfile::Builder::new()
+        .prefix("lull-")
+        .tempdir()
+        .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
+    let exe = link_executable(&object, dir.path(), variant)?;
+    std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
+    Ok(())
+}

@@ -59,21 +59,25 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
     o->has_timeout = false;
     o->stats = false;
     o->discard = false;
-    if (argc < 2) {
-        lull_fail(1, "usage: %s nf|nf-each|conv [--max-steps N] [--max-memory BYTES] [--timeout SECONDS] [--stats] "
-                     "[--discard]",
-                  argc > 0 ? argv[0] : "program");
-    }
-    if (strcmp(argv[1], "nf") == 0) {
+    /* No command (an executable made by `lull build`, run as it is, or
+     * with options only): nf. */
+    int first_option = 2;
+    if (argc < 2 || strncmp(argv[1], "--", 2) == 0) {
+        *mode = MODE_NF;
+        first_option = 1;
+    } else if (strcmp(argv[1], "nf") == 0) {
         *mode = MODE_NF;
     } else if (strcmp(argv[1], "nf-each") == 0) {
         *mode = MODE_NF_EACH;
     } else if (strcmp(argv[1], "conv") == 0) {
         *mode = MODE_CONV;
     } else {
-        lull_fail(1, "unknown command `%s` (expected nf, nf-each or conv)", argv[1]);
+        lull_fail(1,
+                  "unknown command `%s` (usage: %s [nf|nf-each|conv] [--max-steps N] [--max-memory BYTES] "
+                  "[--timeout SECONDS] [--stats] [--discard])",
+                  argv[1], argv[0]);
     }
-    for (int i = 2; i < argc; i++) {
+    for (int i = first_option; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--max-steps") == 0) {

@@ -205,6 +205,11 @@ int main(void) {
     CHECK(r.status == 1);
     CHECK_STR(r.err, "error: <<loop>>\n");
 
+    /* No command: nf (an executable from `lull build`, given options). */
+    RUN(&r, "--max-steps", "1000");
+    CHECK(r.status == 1);
+    CHECK_STR(r.err, "error: <<loop>>\n");
+
     RUN(&r, "frob");
     CHECK(r.status == 1);
     RUN(&r, "nf", "--max-steps");
