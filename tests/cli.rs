@@ -50,3 +50,56 @@ fn build_makes_an_executable_that_prints_the_normal_form() {
     assert_eq!(limited.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&limited.stderr), "error: step limit of 10 reached (--max-steps)\n");
 }
+
+/// The `steps:` line of `--stats`.
+fn steps_of(stderr: &[u8]) -> Option<u64> {
+    String::from_utf8_lossy(stderr).lines().find_map(|l| l.strip_prefix("steps: ")?.parse().ok())
+}
+
+/// `--stats` and `--discard` on both engines: the same node count, the same
+/// step count (closure entries: β-reductions and thunk evaluations are
+/// counted alike), and a peak memory line.
+#[test]
+fn stats_and_discard_agree_between_engines() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in ["examples/church.lc", "tests/ui/nf/shared_definitions.lc", "tests/ui/nf/scott_numerals.lc"] {
+        let path = format!("{root}/{file}");
+        let run = |engine: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_lull"))
+                .args(["nf", "--stats", "--discard"])
+                .args(engine)
+                .arg(&path)
+                .output()
+                .expect("lull runs")
+        };
+        let (native, interp) = (run(&[]), run(&["--interp"]));
+        assert!(native.status.success() && interp.status.success(), "{file}");
+        assert_eq!(native.stdout, interp.stdout, "{file}: node counts");
+        assert!(String::from_utf8_lossy(&native.stdout).ends_with(" nodes\n"), "{file}");
+        let (n, i) = (steps_of(&native.stderr), steps_of(&interp.stderr));
+        assert!(n.is_some() && n == i, "{file}: steps {n:?} (native) vs {i:?} (interp)");
+        for out in [&native.stderr, &interp.stderr] {
+            let text = String::from_utf8_lossy(out);
+            assert!(text.lines().any(|l| l.starts_with("peak memory: ") && l.ends_with(" bytes")), "{file}: {text}");
+        }
+    }
+}
+
+/// `LULL_KEEP=DIR` keeps the linked program, and `LULL_TIMING=1` reports
+/// the compile, link and run times.
+#[test]
+fn the_native_engine_can_keep_its_program_and_report_timings() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = Command::new(env!("CARGO_BIN_EXE_lull"))
+        .args(["nf", "-e", "(λ x y. x) (λ x. x)"])
+        .env("LULL_KEEP", dir.path())
+        .env("LULL_TIMING", "1")
+        .output()
+        .expect("lull runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "λ a b. b\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("timing: compile ") && stderr.contains(" ms, link "), "{stderr}");
+    let kept = dir.path().join("program");
+    let again = Command::new(&kept).arg("nf").output().expect("the kept program runs");
+    assert_eq!(String::from_utf8_lossy(&again.stdout), "λ a b. b\n");
+}
