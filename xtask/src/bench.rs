@@ -70,6 +70,15 @@ const TASKS: &[Task] = &[
     Task { name: "nat10m", command: NF_DISCARD, files: &["benches/lc/nat10m.lc"], quick: false, expect: Expect::Nodes },
     Task { name: "tree2m", command: NF_DISCARD, files: &["benches/lc/tree2m.lc"], quick: false, expect: Expect::Nodes },
     Task { name: "tree8m", command: NF_DISCARD, files: &["benches/lc/tree8m.lc"], quick: false, expect: Expect::Nodes },
+    // Compile time: a 750-definition program (about 3,750 codes) whose run
+    // is short, so the native figure is LLVM's time.
+    Task {
+        name: "compile750",
+        command: NF_DISCARD,
+        files: &["benches/lc/compile750.lc"],
+        quick: false,
+        expect: Expect::Nodes,
+    },
     Task {
         name: "conv-nat5m",
         command: &["conv"],
