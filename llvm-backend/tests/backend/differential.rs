@@ -20,13 +20,16 @@
 //! run each, against their expected blocks.
 //!
 //! `LULL_DIFF_SCALE=N` multiplies the number of generated λ programs and
-//! Core seeds (for a longer soak).
+//! Core seeds (for a longer soak); `LULL_RT=asan` and `LULL_GC_STRESS=1`
+//! apply as they do to `lull` (the sanitizer runtime, a collection at every
+//! heap check).
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use lull_llvm::run::rt_variant_from_env;
 use lull_llvm::{compile, link_executable, Output, Program, RtVariant};
 use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::interp::{normalise, Limits};
@@ -52,6 +55,12 @@ const MAX_NF_SIZE: u64 = 4000;
 
 /// Terms per executable.
 const BATCH: usize = 300;
+
+/// The runtime to link with: `LULL_RT=asan` runs the comparison against the
+/// sanitizer build of the runtime.
+fn rt_variant() -> RtVariant {
+    rt_variant_from_env().expect("LULL_RT names a runtime variant")
+}
 
 fn scale() -> usize {
     std::env::var("LULL_DIFF_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1)
@@ -124,7 +133,7 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
             }
         };
         let t1 = Instant::now();
-        let exe = link_executable(&object, dir.path(), RtVariant::Normal).expect("link");
+        let exe = link_executable(&object, dir.path(), rt_variant()).expect("link");
         let t2 = Instant::now();
         let out = Command::new(&exe)
             .args(["nf-each", "--max-memory", "2147483648", "--timeout", "60"])
@@ -689,7 +698,7 @@ fn native_runs_the_run_filetests() {
         let effects = uses_effects(&fl, main);
         let program = Program { modules: vec![&fl], entries: vec![(0, main)] };
         let object = compile(&program, Output::Object).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let exe = link_executable(&object, dir.path(), RtVariant::Normal).expect("link");
+        let exe = link_executable(&object, dir.path(), rt_variant()).expect("link");
         // The interpreter runner's limits.
         let out = Command::new(&exe)
             .args(["nf", "--max-steps", "1000000", "--max-memory", "268435456", "--timeout", "30"])
