@@ -38,7 +38,7 @@ pub mod link;
 pub mod run;
 pub mod smoke;
 
-pub use codegen::{compile, Output, Program};
+pub use codegen::{compile, compile_objects, compile_parts, Output, Program};
 pub use link::{link_executable, RtVariant};
 pub use run::{build_native, run_native, RunArgs};
 

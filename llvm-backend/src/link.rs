@@ -93,23 +93,28 @@ fn c_compiler() -> (String, Vec<String>) {
     (program, words.collect())
 }
 
-/// Links `object` (an ELF object from [`compile`](crate::compile) with
-/// [`Output::Object`](crate::Output::Object)) with the runtime into the
+/// Links `objects` (the ELF objects of one program, from
+/// [`compile_objects`](crate::compile_objects) or [`compile`](crate::compile)
+/// with [`Output::Object`](crate::Output::Object)) with the runtime into the
 /// executable `dir/program`, and returns its path. `dir` must exist; the
-/// object and the runtime library are written into it too.
-pub fn link_executable(object: &[u8], dir: &Path, variant: RtVariant) -> Result<PathBuf, Error> {
+/// objects and the runtime library are written into it too.
+pub fn link_executable(objects: &[Vec<u8>], dir: &Path, variant: RtVariant) -> Result<PathBuf, Error> {
     if !RT_BUILD_ERROR.is_empty() {
         return Err(Error::Link(format!(
             "the C runtime (rt/) did not compile when lull was built (the compiler's messages are among the \
              warnings of that `cargo build`), so native programs cannot be linked; use --interp.\n{RT_BUILD_ERROR}"
         )));
     }
-    let mut object = object.to_vec();
-    rename_stackmaps_section(&mut object)?;
-    let object_path = dir.join("program.o");
+    let mut object_paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let mut object = object.clone();
+        rename_stackmaps_section(&mut object)?;
+        let path = dir.join(if i == 0 { "program.o".to_string() } else { format!("program{i}.o") });
+        write(&path, &object)?;
+        object_paths.push(path);
+    }
     let archive_path = dir.join(variant.archive_name());
     let exe = dir.join("program");
-    write(&object_path, &object)?;
     write(&archive_path, variant.archive())?;
 
     let (cc, cc_args) = c_compiler();
@@ -120,7 +125,7 @@ pub fn link_executable(object: &[u8], dir: &Path, variant: RtVariant) -> Result<
         .args(variant.link_flags())
         .arg("-o")
         .arg(&exe)
-        .arg(&object_path)
+        .args(&object_paths)
         .arg(&archive_path)
         .args(LINK_LIBS);
     let output = cmd.output().map_err(|e| {

@@ -29,7 +29,7 @@ use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use crate::link::{link_executable, RtVariant};
-use crate::{compile, Error, Output, Program};
+use crate::{compile_objects, Error, Program};
 
 /// What the runtime does with the program's entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,10 +146,10 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
     let timing = std::env::var_os("LULL_TIMING").is_some_and(|v| v == "1");
     let variant = rt_variant_from_env()?;
     let start = Instant::now();
-    let object = compile(program, Output::Object)?;
+    let objects = compile_objects(program)?;
     let compiled = Instant::now();
     let dir = LinkDir::from_env()?;
-    let exe = link_executable(&object, dir.path(), variant)?;
+    let exe = link_executable(&objects, dir.path(), variant)?;
     let linked = Instant::now();
     let status = Command::new(&exe)
         .args(args.to_args())
@@ -176,12 +176,12 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
 /// `--timeout SECONDS`, `--stats`, `--discard`).
 pub fn build_native(program: &Program<'_>, out: &Path) -> Result<(), Error> {
     let variant = rt_variant_from_env()?;
-    let object = compile(program, Output::Object)?;
+    let objects = compile_objects(program)?;
     let dir = tempfile::Builder::new()
         .prefix("lull-")
         .tempdir()
         .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
-    let exe = link_executable(&object, dir.path(), variant)?;
+    let exe = link_executable(&objects, dir.path(), variant)?;
     std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
     Ok(())
 }

@@ -183,14 +183,25 @@ impl<'a> ModuleEmitter<'a> {
         Ok(desc_sym)
     }
 
-    /// Emit everything of this module; returns the constructor descriptor
-    /// initialisers for the program table.
-    pub(crate) fn emit(&mut self) -> Result<Vec<String>, Error> {
+    /// Emit this module's share of part `part` of `parts` (Note [Parts]):
+    /// the first part has the module-level objects (constructor entries,
+    /// static objects), each part every `parts`-th code, and every part
+    /// declares what it uses from the others. Returns the constructor
+    /// descriptor initialisers for the program table (first part only).
+    pub(crate) fn emit(&mut self, part: usize, parts: usize) -> Result<Vec<String>, Error> {
         let mut descs = Vec::new();
         for (d, data) in self.m.datas.iter().enumerate() {
             for (t, con) in data.cons.iter().enumerate() {
                 let c = ConRef { data: flat::DataId(d as u32), tag: t as u32 };
-                descs.push(self.emit_con(c, con)?);
+                if part == 0 {
+                    descs.push(self.emit_con(c, con)?);
+                } else {
+                    let _ =
+                        writeln!(self.data, "declare hidden ghccc %lull.ret {}({ENTRY_TYPES})", self.con_entry_sym(c));
+                    if con.fields.is_empty() {
+                        self.declare_static(&self.con_static_sym(c));
+                    }
+                }
             }
         }
         for (g, global) in self.m.globals.iter().enumerate() {
@@ -198,26 +209,38 @@ impl<'a> ModuleEmitter<'a> {
             let code = match global.kind {
                 GlobalKind::Fun(c) | GlobalKind::Caf(c) => c,
             };
-            let _ = writeln!(
-                self.data,
-                "{} = internal global [2 x ptr] [ptr {}, ptr null], align 8",
-                self.global_sym(g),
-                self.code_sym(code)
-            );
+            if part == 0 {
+                self.define_static(&self.global_sym(g), &self.code_sym(code));
+            } else {
+                self.declare_static(&self.global_sym(g));
+            }
         }
         for c in 0..self.m.codes.len() {
             let c = flat::CodeId(c as u32);
             if self.is_closed_fun(c) {
-                let _ = writeln!(
-                    self.data,
-                    "{} = internal global [2 x ptr] [ptr {}, ptr null], align 8",
-                    self.closed_fun_sym(c),
-                    self.code_sym(c)
-                );
+                if part == 0 {
+                    self.define_static(&self.closed_fun_sym(c), &self.code_sym(c));
+                } else {
+                    self.declare_static(&self.closed_fun_sym(c));
+                }
             }
-            self.emit_code(c)?;
+            if c.index() % parts == part {
+                self.emit_code(c)?;
+            } else {
+                let _ = writeln!(self.data, "declare hidden ghccc %lull.ret {}({ENTRY_TYPES})", self.code_sym(c));
+            }
         }
         Ok(descs)
+    }
+
+    /// A static two-word object `[entry, 0]` (see Note [Objects the runtime
+    /// knows] in `rt/include/lull_rt.h`).
+    fn define_static(&mut self, sym: &str, entry: &str) {
+        let _ = writeln!(self.data, "{sym} = hidden global [2 x ptr] [ptr {entry}, ptr null], align 8");
+    }
+
+    fn declare_static(&mut self, sym: &str) {
+        let _ = writeln!(self.data, "{sym} = external hidden global [2 x ptr], align 8");
     }
 
     fn emit_con(&mut self, c: ConRef, con: &flat::ConDecl) -> Result<String, Error> {
@@ -227,7 +250,7 @@ impl<'a> ModuleEmitter<'a> {
         let nptrs = con.fields.iter().filter(|r| **r != Rep::Value).count() + (size - 1 - con.fields.len());
         let _ = writeln!(
             self.funcs,
-            "define internal ghccc %lull.ret {entry}({}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {}, i32 {nptrs}, i32 {size}, i32 {}] {{\n\
+            "define hidden ghccc %lull.ret {entry}({}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {}, i32 {nptrs}, i32 {size}, i32 {}] {{\n\
              \x20 %z = icmp eq i64 %argc, 0\n\
              \x20 br i1 %z, label %whnf, label %bad\n\
              whnf:\n\
@@ -245,11 +268,7 @@ impl<'a> ModuleEmitter<'a> {
             Tag::Con as u32
         );
         if con.fields.is_empty() {
-            let _ = writeln!(
-                self.data,
-                "{} = internal global [2 x ptr] [ptr {entry}, ptr null], align 8",
-                self.con_static_sym(c)
-            );
+            self.define_static(&self.con_static_sym(c), &entry);
         }
         let n = format!("{}.{}.{}", self.prefix, c.data.0, c.tag);
         let name_sym = symbol(&format!("{n}.name"));
@@ -292,7 +311,7 @@ impl<'a> ModuleEmitter<'a> {
         };
         let _ = writeln!(
             self.funcs,
-            "; {} {}\ndefine internal ghccc %lull.ret {}({ENTRY_PARAMS}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {arity}, i32 {nptrs}, i32 {size}, i32 {}] {{",
+            "; {} {}\ndefine hidden ghccc %lull.ret {}({ENTRY_PARAMS}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {arity}, i32 {nptrs}, i32 {size}, i32 {}] {{",
             match code.kind {
                 CodeKind::Fun { .. } => "fun",
                 CodeKind::Thunk => "thunk",
@@ -323,25 +342,60 @@ impl<'a> ModuleEmitter<'a> {
     }
 }
 
+/// The parameter types of every entry code, for declarations.
+pub(crate) const ENTRY_TYPES: &str = "ptr, ptr, ptr, ptr addrspace(1), ptr, i64, i64, i64, i64, i64";
+
 /// The parameter list of every entry code (Note [Registers and the entry
 /// signature] in `rt/include/lull_rt.h`).
 pub(crate) const ENTRY_PARAMS: &str =
     "ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc";
 
-/// The whole LLVM module text for `program`.
-pub(crate) fn module_text(program: &Program<'_>, data_layout: &str, triple: &str) -> Result<String, Error> {
+// Note [Parts]
+// ~~~~~~~~~~~~
+// A large program is written as several LLVM modules ("parts") that LLVM
+// compiles on separate threads, one object each, linked together: machine
+// code generation is nearly all of a large program's compile time (see
+// `docs/benchmarks.md`). The first part has the support entries, the
+// constructor entries, every static object and the program table; codes
+// are dealt out round robin; a part declares every code, constructor entry
+// and static object it does not define. So every symbol that crosses parts
+// has hidden (not internal) linkage. Data made while emitting a code
+// (string literals, messages, free variables' static objects) stays in
+// that code's part, with local linkage: two parts may each have a copy.
+
+/// The LLVM module texts for `program`, in `parts` parts.
+pub(crate) fn module_texts(
+    program: &Program<'_>,
+    data_layout: &str,
+    triple: &str,
+    parts: usize,
+) -> Result<Vec<String>, Error> {
+    let parts = parts.max(1);
+    (0..parts).map(|part| part_text(program, data_layout, triple, part, parts)).collect()
+}
+
+fn part_text(
+    program: &Program<'_>,
+    data_layout: &str,
+    triple: &str,
+    part: usize,
+    parts: usize,
+) -> Result<String, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "; Generated by lull-llvm.\ntarget datalayout = \"{data_layout}\"\ntarget triple = \"{triple}\"\n"
+        "; Generated by lull-llvm (part {} of {parts}).\ntarget datalayout = \"{data_layout}\"\ntarget triple = \"{triple}\"\n",
+        part + 1
     );
-    out.push_str(include_str!("support.ll"));
+    out.push_str(include_str!("support_decls.ll"));
+    out.push('\n');
+    out.push_str(if part == 0 { include_str!("support.ll") } else { include_str!("support_extern.ll") });
     out.push('\n');
     let mut descs = Vec::new();
     let mut emitters = Vec::new();
     for (i, m) in program.modules.iter().enumerate() {
         let mut e = ModuleEmitter::new(m, i);
-        descs.extend(e.emit()?);
+        descs.extend(e.emit(part, parts)?);
         emitters.push(e);
     }
     let mut entries = Vec::new();
@@ -359,6 +413,19 @@ pub(crate) fn module_text(program: &Program<'_>, data_layout: &str, triple: &str
     for e in &emitters {
         out.push_str(&e.funcs);
     }
+    if part == 0 {
+        program_table(&mut out, &entries, &descs);
+    }
+    out.push_str("\ndeclare i64 @llvm.fptosi.sat.i64.f64(double)\n");
+    // Branch weights: !0 for a condition that is almost never true, !1 for
+    // one that almost always is.
+    out.push_str("!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n");
+    Ok(out)
+}
+
+/// `lull_program`, the one symbol the runtime looks for (`struct
+/// lull_program` in `rt/include/lull_rt.h`).
+fn program_table(out: &mut String, entries: &[String], descs: &[String]) {
     let _ = writeln!(out, "@lull_entries = internal constant [{} x ptr] [{}]", entries.len(), entries.join(", "));
     let _ = writeln!(
         out,
@@ -372,9 +439,4 @@ pub(crate) fn module_text(program: &Program<'_>, data_layout: &str, triple: &str
         entries.len(),
         descs.len()
     );
-    out.push_str("\ndeclare i64 @llvm.fptosi.sat.i64.f64(double)\n");
-    // Branch weights: !0 for a condition that is almost never true, !1 for
-    // one that almost always is.
-    out.push_str("!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n");
-    Ok(out)
 }

@@ -98,16 +98,59 @@ pub enum Output {
     Object,
 }
 
-/// Compile `program` to `output`.
+/// Programs with more codes than this are compiled in parts, on several
+/// threads (Note [Parts] in `emit.rs`); smaller ones in one module, which
+/// keeps the latency of a small term low.
+pub const SPLIT_ABOVE_CODES: usize = 400;
+
+/// Compile `program` to `output`, as one LLVM module.
 pub fn compile(program: &Program<'_>, output: Output) -> Result<Vec<u8>, Error> {
-    let machine = x86_64_target_machine()?;
-    let layout = machine.get_target_data().get_data_layout();
-    let layout = format!("{}-ni:1", layout.as_str().to_string_lossy());
-    let triple = machine.get_triple();
-    let text = emit::module_text(program, &layout, &triple.as_str().to_string_lossy())?;
+    let (layout, triple) = target_strings()?;
+    let text = emit::module_texts(program, &layout, &triple, 1)?.swap_remove(0);
     if output == Output::LlvmIrRaw {
         return Ok(text.into_bytes());
     }
+    compile_text(&text, output)
+}
+
+/// Compile `program` to the ELF objects to link: one, or one per part on
+/// as many threads when the program has more than [`SPLIT_ABOVE_CODES`]
+/// codes (at most the machine's parallelism, at most 8).
+pub fn compile_objects(program: &Program<'_>) -> Result<Vec<Vec<u8>>, Error> {
+    let codes: usize = program.modules.iter().map(|m| m.codes.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    compile_parts(program, if codes > SPLIT_ABOVE_CODES { threads } else { 1 })
+}
+
+/// Compile `program` in `parts` parts (Note [Parts] in `emit.rs`), each on
+/// a thread of its own: one ELF object per part.
+pub fn compile_parts(program: &Program<'_>, parts: usize) -> Result<Vec<Vec<u8>>, Error> {
+    let (layout, triple) = target_strings()?;
+    let texts = emit::module_texts(program, &layout, &triple, parts)?;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            texts.iter().map(|text| scope.spawn(move || compile_text(text, Output::Object))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Emit("a code generation thread panicked".into()))))
+            .collect()
+    })
+}
+
+/// The data layout (with the GC address space non-integral) and the target
+/// triple.
+fn target_strings() -> Result<(String, String), Error> {
+    let machine = x86_64_target_machine()?;
+    let layout = machine.get_target_data().get_data_layout();
+    let layout = format!("{}-ni:1", layout.as_str().to_string_lossy());
+    let triple = machine.get_triple().as_str().to_string_lossy().into_owned();
+    Ok((layout, triple))
+}
+
+/// Parse, verify, rewrite, optimise, verify and emit one module's text, in
+/// a context of its own (so that parts compile on separate threads).
+fn compile_text(text: &str, output: Output) -> Result<Vec<u8>, Error> {
+    let machine = x86_64_target_machine()?;
     let context = Context::create();
     let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "lull");
     let module = context
@@ -125,7 +168,7 @@ pub fn compile(program: &Program<'_>, output: Output) -> Result<Vec<u8>, Error> 
     module.run_passes(pipeline, &machine, PassBuilderOptions::create()).map_err(|e| Error::Emit(e.to_string()))?;
     module.verify().map_err(|e| Error::Verify(format!("after the statepoint rewrite: {e}")))?;
     match output {
-        Output::LlvmIrRaw => unreachable!("handled above"),
+        Output::LlvmIrRaw => Ok(text.as_bytes().to_vec()),
         Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
         Output::Asm | Output::Object => {
             let ft = if output == Output::Asm { FileType::Assembly } else { FileType::Object };

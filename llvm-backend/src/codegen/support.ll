@@ -1,33 +1,12 @@
-; support.ll: the entry codes and stubs every generated module carries.
-; The stubs that are only ever called directly have hidden, not internal,
-; linkage, so that no interprocedural pass changes their signature (a
-; musttail call needs the exact prototype).
+; support.ll: the entry codes and stubs every generated program carries
+; (in its first part; the others declare them, see support_extern.ll).
 ;
 ; These are written in LLVM IR by hand because they must use the runtime's
 ; convention (ghccc), which no C compiler can declare. See Note [Registers
 ; and the entry signature], Note [The data stack] and Note [Update frames]
-; in rt/include/lull_rt.h. The code generator appends this text to every
-; module it emits; the names all start with `lull_`.
-
-%lull.ret = type { ptr, ptr, i64 }
-
-declare void @lull_rt_gc(ptr, i64)
-declare ptr addrspace(1) @lull_rt_make_pap(ptr, ptr addrspace(1), i64)
-declare ptr addrspace(1) @lull_rt_rigid_apply(ptr, ptr addrspace(1), i64)
-declare ptr addrspace(1) @lull_rt_str_unpack(ptr, ptr addrspace(1))
-declare void @lull_rt_update_frames(ptr, ptr, ptr, ptr addrspace(1))
-declare void @lull_rt_out_of_fuel(ptr)
-declare void @lull_rt_putchar(ptr, i64)
-declare i64 @lull_rt_getchar(ptr)
-@lull.what.data = private unnamed_addr constant [12 x i8] c"a data type\00"
-declare void @lull_rt_loop(ptr) noreturn
-declare void @lull_rt_bad_apply(ptr, ptr addrspace(1)) noreturn
-declare void @lull_rt_error(ptr, ptr, ptr) noreturn
-declare void @lull_rt_no_match(ptr) noreturn
-declare void @lull_rt_no_match_con(ptr, ptr addrspace(1)) noreturn
-declare void @lull_rt_no_match_i64(ptr, i64) noreturn
-declare void @lull_rt_no_match_f64(ptr, double) noreturn
-declare void @lull_rt_bad_case(ptr, ptr addrspace(1), ptr) noreturn
+; in rt/include/lull_rt.h. They have hidden, not internal, linkage: the
+; other parts of the program refer to them, and no interprocedural pass may
+; change their signature (a musttail call needs the exact prototype).
 
 ; The proc's registers (struct lull_proc_regs): hp at 0, hl at 8, sp at 16,
 ; fuel at 24.
@@ -107,7 +86,7 @@ apply:
 
 ; PAP [entry, size, fun, a1..ak]: push a_k .. a_1 (a1 ends on top), then
 ; enter the function with argc + k.
-define internal ghccc %lull.ret @lull_pap_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 3] {
+define hidden ghccc %lull.ret @lull_pap_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 3] {
 entry:
   %z = icmp eq i64 %argc, 0
   br i1 %z, label %whnf, label %apply
@@ -155,7 +134,7 @@ done:
 ; RIGID [entry, size, head, prev, a1..ak]: applying it extends the spine:
 ; the new RIGID [rigid_entry, 4 + argc, head, self, a1..a_argc] (popping the
 ; arguments), allocated inline unless the nursery is full.
-define internal ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
+define hidden ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
 entry:
   %z = icmp eq i64 %argc, 0
   br i1 %z, label %whnf, label %apply
@@ -217,7 +196,7 @@ slow:
 }
 
 ; REF [entry, value]: enter the value.
-define internal ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 1] {
+define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 1] {
   %vp = getelementptr i64, ptr addrspace(1) %self, i64 1
   %v = load ptr addrspace(1), ptr addrspace(1) %vp
   %ve = load ptr, ptr addrspace(1) %v
@@ -226,20 +205,20 @@ define internal ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr
 }
 
 ; BLACKHOLE: a thunk entered while it is being evaluated.
-define internal ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
+define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
   call void @lull_rt_loop(ptr %proc) #0
   unreachable
 }
 
 ; FORWARD: only exists during a collection; never entered.
-define internal ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
+define hidden ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
   call void @lull_rt_bad_apply(ptr %proc, ptr addrspace(1) %self) #0
   unreachable
 }
 
 ; A string literal [entry, desc, offset]: unpacked one character at a time
 ; by the runtime (not updated: unpacking again gives an equal list).
-define internal ghccc %lull.ret @lull_str_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 2, i32 3, i32 5] {
+define hidden ghccc %lull.ret @lull_str_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 2, i32 3, i32 5] {
 entry:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
@@ -282,4 +261,3 @@ define ptr @lull_call_entry(ptr %proc, ptr %self, i64 %argc) {
   ret ptr %v
 }
 
-attributes #0 = { "gc-leaf-function" }

@@ -133,7 +133,7 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
             }
         };
         let t1 = Instant::now();
-        let exe = link_executable(&object, dir.path(), rt_variant()).expect("link");
+        let exe = link_executable(&[object], dir.path(), rt_variant()).expect("link");
         let t2 = Instant::now();
         let out = Command::new(&exe)
             .args(["nf-each", "--max-memory", "2147483648", "--timeout", "60"])
@@ -698,7 +698,7 @@ fn native_runs_the_run_filetests() {
         let effects = uses_effects(&fl, main);
         let program = Program { modules: vec![&fl], entries: vec![(0, main)] };
         let object = compile(&program, Output::Object).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let exe = link_executable(&object, dir.path(), rt_variant()).expect("link");
+        let exe = link_executable(&[object], dir.path(), rt_variant()).expect("link");
         // The interpreter runner's limits.
         let out = Command::new(&exe)
             .args(["nf", "--max-steps", "1000000", "--max-memory", "268435456", "--timeout", "30"])
