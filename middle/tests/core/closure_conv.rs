@@ -4,7 +4,7 @@
 //! the Flat verifier per invariant on hand-built modules.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::builder::Builder;
@@ -14,6 +14,7 @@ use lull_middle::flat::ir::*;
 use lull_middle::flat::print::print_module;
 use lull_middle::flat::verify::verify_module;
 
+use crate::filetests::collect;
 use crate::gen;
 
 /// Convert a verified Core module, verify the result, print it.
@@ -53,18 +54,6 @@ fn generated_modules_convert_and_verify() {
         assert_eq!(flat.globals.len(), m.defs.len());
         let (_, again) = convert_checked(&m).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(printed, again, "seed {seed}: conversion is not deterministic");
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "core") {
-            out.push(path);
-        }
     }
 }
 

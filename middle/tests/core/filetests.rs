@@ -39,7 +39,9 @@ use lull_middle::core::{parse::parse_module, print::print_module, verify::verify
 
 const MARKER: &str = "; expected:";
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every `.core` file below `dir`, recursively (shared by the tests of this
+/// binary that run over the Core files of the project).
+pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use lull_middle::closure_conv::closure_convert;
@@ -26,6 +26,7 @@ use lull_middle::core::parse::parse_module;
 use lull_middle::core::verify::verify_module as verify_core;
 use lull_middle::flat::ir::*;
 
+use crate::filetests::collect;
 use crate::gen;
 
 // ---------------------------------------------------------------------------
@@ -663,18 +664,6 @@ fn compare_def(label: &str, core_m: &core::Module, flat: &Module, g: GlobalId, t
             "{label}, def `{}`: reference gives\n  {want}\nFlat evaluator fails: {e}",
             core_m.def(g).name
         )),
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "core") {
-            out.push(path);
-        }
     }
 }
 
