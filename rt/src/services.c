@@ -10,6 +10,7 @@
  * updates it.
  */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,26 +138,36 @@ __attribute__((noinline)) struct lull_object *lull_rt_rigid_apply(struct lull_pr
     return (struct lull_object *)m;
 }
 
+/* The first byte of a UTF-8 sequence: false if it cannot start one; else
+ * *n continuation bytes follow and *c holds the lead byte's bits (an ASCII
+ * byte is a whole sequence: *n = 0). Shared by string unpacking and
+ * getchar, which differ in where their bytes come from. */
+static bool utf8_lead(uint32_t b0, unsigned *n, uint32_t *c) {
+    if (b0 < 0x80) {
+        *n = 0;
+        *c = b0;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        *n = 1;
+        *c = b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        *n = 2;
+        *c = b0 & 0x0F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        *n = 3;
+        *c = b0 & 0x07;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* Decode one UTF-8 code point from s[*pos..len); U+FFFD (consuming one
  * byte) for a malformed sequence. */
 static uint32_t decode_utf8(const unsigned char *s, uint64_t len, uint64_t *pos) {
     uint64_t i = *pos;
-    unsigned char b0 = s[i];
     uint32_t c;
     unsigned n;
-    if (b0 < 0x80) {
-        *pos = i + 1;
-        return b0;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 1;
-        c = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        n = 2;
-        c = b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 3;
-        c = b0 & 0x07;
-    } else {
+    if (!utf8_lead(s[i], &n, &c)) {
         *pos = i + 1;
         return 0xFFFD;
     }
@@ -312,18 +323,7 @@ int64_t lull_rt_getchar(struct lull_proc *proc) {
     }
     unsigned n;
     uint32_t c;
-    if (b0 < 0x80) {
-        return b0;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 1;
-        c = (uint32_t)b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        n = 2;
-        c = (uint32_t)b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 3;
-        c = (uint32_t)b0 & 0x07;
-    } else {
+    if (!utf8_lead((uint32_t)b0, &n, &c)) {
         return 0xFFFD;
     }
     for (unsigned k = 0; k < n; k++) {
