@@ -603,12 +603,13 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
     /// One allocation group: a heap check, then every object (binders are
     /// in scope in every allocation: knots). Returns the new hp.
     fn alloc_group(&mut self, group: &[(VarId, Alloc)], hp: &str, sp: &str) -> Result<String, Error> {
-        let mut offsets = Vec::new();
+        // (offset, words) of each allocation; 0 words for a static object.
+        let mut places = Vec::new();
         let mut total = 0usize;
         for (_, a) in group {
-            let w = self.me.alloc_words(a)?;
-            offsets.push(total);
-            total += w;
+            let words = self.me.alloc_words(a)?;
+            places.push((total, words));
+            total += words;
         }
         // Statics first, so that every binder has an operand before fills.
         for (v, a) in group {
@@ -655,8 +656,8 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         let base = self.fresh("hpb");
         self.line(format!("{base} = phi ptr [ {hp}, %{from} ], [ {ghp}, %{gcl} ]"));
         let mut raw = Vec::new();
-        for ((v, a), off) in group.iter().zip(&offsets) {
-            if self.me.alloc_words(a)? == 0 {
+        for ((v, _), &(off, words)) in group.iter().zip(&places) {
+            if words == 0 {
                 raw.push(None);
                 continue;
             }
