@@ -313,7 +313,9 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
 static uint64_t spine_args(const struct lull_object *r, struct lull_object ***args, size_t *cap) {
     const struct lull_object *prev = (const struct lull_object *)(uintptr_t)r->contents[2];
     if (prev == NULL || prev->contents[2] == 0) {
-        /* The common shapes: a variable, or a variable applied once. */
+        /* The common shapes, a variable or a variable applied once, without
+         * the length walk (conv of nat10m: 0.32 s against 0.33-0.34 s user
+         * for the general loop alone). */
         uint64_t k = r->contents[0] - 4, p = prev == NULL ? 0 : prev->contents[0] - 4;
         if (k + p <= *cap) {
             for (uint64_t j = 0; j < p; j++) {
