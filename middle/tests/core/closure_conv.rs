@@ -14,6 +14,7 @@ use lull_middle::flat::ir::*;
 use lull_middle::flat::print::print_module;
 use lull_middle::flat::verify::verify_module;
 
+use crate::deep::on_small_stack;
 use crate::filetests::collect;
 use crate::gen;
 
@@ -87,17 +88,7 @@ fn every_core_test_input_converts() {
     assert!(converted >= 60, "only {converted} Core inputs converted");
 }
 
-const SMALL_STACK: usize = 2 << 20;
 const DEEP: usize = 100_000;
-
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    let handle = std::thread::Builder::new().stack_size(SMALL_STACK).spawn(f);
-    match handle.map(|h| h.join()) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => std::panic::resume_unwind(e),
-        Err(e) => panic!("cannot spawn: {e}"),
-    }
-}
 
 /// Convert, verify, print and drop deep terms on a 2 MB stack: nested
 /// applications (a thunk per level), nested λs (a code per level), a long

@@ -10,11 +10,14 @@ use lull_middle::core::{parse::parse_module, print::print_module, verify::verify
 
 use crate::alpha::alpha_eq;
 
-const SMALL_STACK: usize = 2 << 20;
+/// The stack deep-term tests run on: far less than recursion on their
+/// depth would need.
+pub(crate) const SMALL_STACK: usize = 2 << 20;
 const MILLION: usize = 1_000_000;
 const ROUND_TRIP_DEPTH: usize = 100_000;
 
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+/// Run `f` on a thread with a [`SMALL_STACK`], passing its panics on.
+pub(crate) fn on_small_stack(f: impl FnOnce() + Send + 'static) {
     let handle = std::thread::Builder::new().stack_size(SMALL_STACK).spawn(f);
     match handle.map(|h| h.join()) {
         Ok(Ok(())) => {}
