@@ -41,6 +41,7 @@ impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Failure {
         match e {
             EvalError::Limit(hit) => Failure::Limit(format!("error: {hit}\n")),
+            EvalError::Exit(status) => Failure::Exit(u8::try_from(status).unwrap_or(1)),
             other => Failure::Error(format!("error: {other}\n")),
         }
     }
@@ -229,6 +230,8 @@ fn native(
         timeout: limits.timeout,
         stats: limits.stats,
         discard,
+        prog_args: Vec::new(),
+        prog_name: None,
     };
     let status = lull_llvm::run_native(&program, &args).map_err(|e| Failure::input(e.to_string()))?;
     match status.code() {

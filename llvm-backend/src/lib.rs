@@ -40,7 +40,7 @@ pub mod smoke;
 
 pub use codegen::{compile, compile_objects, compile_parts, Output, Program};
 pub use link::{link_executable, RtVariant};
-pub use run::{build_native, run_native, RunArgs};
+pub use run::{build_native, build_native_io, run_native, run_native_io, Mode, RunArgs};
 
 /// An error of the LLVM back end.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,11 @@
 //! runtime into a temporary directory, and run the executable.
 //!
 //! The executable's command line is the runtime's (see `lull_rt_main` in
-//! `rt/include/lull_rt.h`): the mode (`nf`, `nf-each` or `conv`), then `--max-steps N`,
+//! `rt/include/lull_rt.h` and the header of `rt/src/main.c`): the mode
+//! (`nf`, `nf-each`, `conv` or `io`), then `--max-steps N`,
 //! `--max-memory BYTES` (a plain integer), `--timeout SECONDS` (decimal),
-//! `--stats` and `--discard`, each only when asked for. The child inherits
+//! `--stats` and `--discard`, each only when asked for; in `io` mode also
+//! `--prog-name NAME`, then `--` and the program's own arguments. The child inherits
 //! standard input, output and error: the runtime prints the normal form, the
 //! statistics and its error messages itself, and exits 0 on success, 1 on a
 //! run-time error and 2 when a limit stops the run.
@@ -41,6 +43,12 @@ pub enum Mode {
     NfEach,
     /// Compare the normal forms of the two entries; print `true` or `false`.
     Conv,
+    /// Run the one entry as an IO program: apply it to the IO token and
+    /// evaluate the application to weak head normal form (the value is
+    /// dropped); the program's output is all there is. Exit status 0, or
+    /// the program's own (the `exit` primitive); a run-time error prints
+    /// `PROG: MESSAGE` and exits 1, a limit `error: ...` and exits 2.
+    Io,
 }
 
 /// The run-time arguments of a native run.
@@ -57,12 +65,33 @@ pub struct RunArgs {
     pub stats: bool,
     /// Build the whole normal form but print only its size.
     pub discard: bool,
+    /// [`Mode::Io`]: the program's own arguments (`argcount`, `argchar`).
+    pub prog_args: Vec<String>,
+    /// [`Mode::Io`]: the program's name (`argchar(t, -1, j)`, Haskell's
+    /// `getProgName`, and the prefix of its error messages); `None`: the
+    /// executable's file name (`program`).
+    pub prog_name: Option<String>,
 }
 
 impl RunArgs {
     /// Arguments for `mode` with no limits and no flags.
     pub fn new(mode: Mode) -> RunArgs {
-        RunArgs { mode, max_steps: None, max_memory: None, timeout: None, stats: false, discard: false }
+        RunArgs {
+            mode,
+            max_steps: None,
+            max_memory: None,
+            timeout: None,
+            stats: false,
+            discard: false,
+            prog_args: Vec::new(),
+            prog_name: None,
+        }
+    }
+
+    /// Arguments for an IO program ([`Mode::Io`]) with these program
+    /// arguments and no limits.
+    pub fn io(prog_args: Vec<String>, prog_name: Option<String>) -> RunArgs {
+        RunArgs { prog_args, prog_name, ..RunArgs::new(Mode::Io) }
     }
 
     /// The executable's command line (without the program name).
@@ -71,6 +100,7 @@ impl RunArgs {
             Mode::Nf => "nf".to_string(),
             Mode::NfEach => "nf-each".to_string(),
             Mode::Conv => "conv".to_string(),
+            Mode::Io => "io".to_string(),
         }];
         if let Some(n) = self.max_steps {
             args.extend(["--max-steps".to_string(), n.to_string()]);
@@ -87,6 +117,13 @@ impl RunArgs {
         }
         if self.discard {
             args.push("--discard".to_string());
+        }
+        if self.mode == Mode::Io {
+            if let Some(name) = &self.prog_name {
+                args.extend(["--prog-name".to_string(), name.clone()]);
+            }
+            args.push("--".to_string());
+            args.extend(self.prog_args.iter().cloned());
         }
         args
     }
@@ -184,4 +221,47 @@ pub fn build_native(program: &Program<'_>, out: &Path) -> Result<(), Error> {
     let exe = link_executable(&objects, dir.path(), variant)?;
     std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
     Ok(())
+}
+
+/// Compiles the IO program `program` (its first entry is `main`, a
+/// function of the IO token; see [`Mode::Io`]) and links it with the
+/// runtime (the variant `LULL_RT` selects) into the executable `out`.
+/// The executable runs in io mode on its own: every command-line argument
+/// is the program's (`./out a b` has the two arguments `a` and `b`), none
+/// is the runtime's; its name (`argchar(t, -1, j)`) is the basename of
+/// the path it was started by. Its limits come from the environment:
+/// `LULL_MAX_MEMORY=BYTES` (default 4 GiB) and `LULL_MAX_STEPS=N`.
+pub fn build_native_io(program: &Program<'_>, out: &Path) -> Result<(), Error> {
+    let variant = rt_variant_from_env()?;
+    let mut objects = compile_objects(program)?;
+    objects.push(crate::codegen::io_marker_object()?);
+    let dir = tempfile::Builder::new()
+        .prefix("lull-")
+        .tempdir()
+        .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
+    let exe = link_executable(&objects, dir.path(), variant)?;
+    std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
+    Ok(())
+}
+
+/// Compiles, links and runs the IO program `program` (see [`Mode::Io`])
+/// with the program arguments `prog_args`, the program name `prog_name`
+/// (`None`: `program`) and the limits of `limits` (its `mode`, `prog_args`
+/// and `prog_name` are ignored); the standard streams are inherited.
+/// Returns the child's exit status: 0, the program's own `exit` status, 1
+/// for a run-time error (`PROG: MESSAGE` on standard error), 2 for a limit.
+pub fn run_native_io(
+    program: &Program<'_>,
+    prog_args: &[String],
+    prog_name: Option<&str>,
+    limits: &RunArgs,
+) -> Result<ExitStatus, Error> {
+    let args = RunArgs {
+        mode: Mode::Io,
+        prog_args: prog_args.to_vec(),
+        prog_name: prog_name.map(str::to_string),
+        discard: false,
+        ..limits.clone()
+    };
+    run_native(program, &args)
 }

@@ -263,6 +263,8 @@ struct lull_con_desc {
     const char *name;           /* NUL-terminated */
     uint64_t nfields;
     const uint8_t *field_kinds; /* source order, LULL_FIELD_* */
+    uint64_t data;              /* its data type's index in its Core module
+                                   (Module::datas), for the dataid primitive */
 };
 
 /* A string literal, unpacked lazily by lull_rt_str_unpack. */
@@ -314,6 +316,25 @@ void lull_rt_update_frames(struct lull_proc *proc, lull_word **base, lull_word *
 void lull_rt_out_of_fuel(struct lull_proc *proc);
 void lull_rt_putchar(struct lull_proc *proc, int64_t c);
 int64_t lull_rt_getchar(struct lull_proc *proc);
+/* The primitives of Core's IO programs and numeric library (leaf calls;
+ * see PrimOp in middle/src/core/ir.rs for what each one means). Handles:
+ * 0 stdin, 1 stdout (the putchar buffer), 2 stderr (unbuffered), >= 3
+ * files opened by lull_rt_hopen. */
+int64_t lull_rt_dataid(struct lull_proc *proc, struct lull_object *v);
+int64_t lull_rt_fshowchar(double x, int64_t i);
+double lull_rt_fdec(int64_t m, int64_t e);
+void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c);
+int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h);
+void lull_rt_hflush(struct lull_proc *proc, int64_t h);
+void lull_rt_hclose(struct lull_proc *proc, int64_t h);
+void lull_rt_pathchar(struct lull_proc *proc, int64_t c);
+int64_t lull_rt_hopen(struct lull_proc *proc, int64_t mode);
+_Noreturn void lull_rt_exit(struct lull_proc *proc, int64_t status);
+int64_t lull_rt_argcount(struct lull_proc *proc);
+int64_t lull_rt_argchar(struct lull_proc *proc, int64_t i, int64_t j);
+/* Haskell's `show` of a double into buf (at least 32 bytes); its length. */
+size_t lull_show_double(double x, char *buf);
+
 _Noreturn void lull_rt_loop(struct lull_proc *proc);
 _Noreturn void lull_rt_bad_apply(struct lull_proc *proc, struct lull_object *self);
 _Noreturn void lull_rt_error(struct lull_proc *proc, const char *msg, const char *loc); /* loc may be NULL */

@@ -14,13 +14,18 @@
 
 struct lull_proc *lull_current_proc;
 volatile int lull_in_stdio;
+const char *lull_error_prefix;
 
 static _Noreturn void vfail(int status, const char *fmt, va_list ap) {
     if (!lull_in_stdio) {
         fflush(stdout);
+        lull_io_flush_files();
     }
     char buf[4096];
-    int n = snprintf(buf, sizeof buf, "error: ");
+    int n = snprintf(buf, sizeof buf, "%s", status == 1 && lull_error_prefix != NULL ? lull_error_prefix : "error: ");
+    if (n < 0 || (size_t)n >= sizeof buf / 2) {
+        n = snprintf(buf, sizeof buf, "error: ");
+    }
     int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
     size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
     if (len > sizeof buf - 2) {

@@ -7,6 +7,7 @@
  *                [--stats] [--discard]
  *   PROGRAM nf-each [same options]
  *   PROGRAM conv [same options]
+ *   PROGRAM io   [same options] [--prog-name NAME] [-- PROGRAM-ARGS...]
  *
  * `nf` reads back entries[0] and prints its normal form (or "N nodes" with
  * --discard); `nf-each` does the same for every entry in order, one line
@@ -15,6 +16,22 @@
  * that should all succeed is checked by one executable); `conv` reads back
  * entries[0] and entries[1] in lock-step and prints true or false. Exit statuses: 0 success, 1 run-time or usage
  * error, 2 resource limit, 3 internal error.
+ *
+ * `io` runs an IO program: entries[0] is applied to an IO token and the
+ * application evaluated to weak head normal form (its value is dropped);
+ * then standard output and open files are flushed and the exit status is
+ * 0 (or the program's own, from the exit primitive). The arguments after
+ * `--` are the program's (argcount, argchar); its name (argchar -1,
+ * Haskell's getProgName) is NAME of --prog-name, else the basename of
+ * argv[0]. Run-time errors print `NAME: MESSAGE` on stderr (exit 1);
+ * limits and internal errors print `error: ...` as in the other modes.
+ *
+ * An executable linked with the io marker (lull_llvm's build_native_io
+ * adds an object defining the symbol `lull_io_program`) is an IO program
+ * on its own: every argument is the program's, none is the runtime's, and
+ * it runs in io mode. Its limits come from the environment:
+ * LULL_MAX_MEMORY=BYTES (default 4 GiB) and LULL_MAX_STEPS=N (default
+ * none); --stats and the timeout are not available.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +49,10 @@
 #include "program.h"
 #include "readback.h"
 
-enum mode { MODE_NF, MODE_NF_EACH, MODE_CONV };
+enum mode { MODE_NF, MODE_NF_EACH, MODE_CONV, MODE_IO };
+
+/* Defined (by an extra object) in executables built as IO programs. */
+extern const char lull_io_program __attribute__((weak));
 
 struct run {
     enum mode mode;
@@ -51,6 +71,16 @@ static uint64_t parse_u64(const char *opt, const char *s) {
     }
     return (uint64_t)v;
 }
+
+static const char *basename_of(const char *p) {
+    const char *slash = p != NULL ? strrchr(p, '/') : NULL;
+    return slash != NULL ? slash + 1 : (p != NULL ? p : "");
+}
+
+/* The program's own arguments (io mode). */
+static int prog_argc;
+static char **prog_argv;
+static const char *prog_name;
 
 static void parse_args(int argc, char **argv, enum mode *mode, struct lull_options *o) {
     o->max_steps = UINT64_MAX;
@@ -71,10 +101,12 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
         *mode = MODE_NF_EACH;
     } else if (strcmp(argv[1], "conv") == 0) {
         *mode = MODE_CONV;
+    } else if (strcmp(argv[1], "io") == 0) {
+        *mode = MODE_IO;
     } else {
         lull_fail(1,
-                  "unknown command `%s` (usage: %s [nf|nf-each|conv] [--max-steps N] [--max-memory BYTES] "
-                  "[--timeout SECONDS] [--stats] [--discard])",
+                  "unknown command `%s` (usage: %s [nf|nf-each|conv|io] [--max-steps N] [--max-memory BYTES] "
+                  "[--timeout SECONDS] [--stats] [--discard] [--prog-name NAME] [-- ARGS...])",
                   argv[1], argv[0]);
     }
     for (int i = first_option; i < argc; i++) {
@@ -100,6 +132,13 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
             o->stats = true;
         } else if (strcmp(a, "--discard") == 0) {
             o->discard = true;
+        } else if (strcmp(a, "--prog-name") == 0 && next != NULL) {
+            prog_name = next;
+            i++;
+        } else if (strcmp(a, "--") == 0 && *mode == MODE_IO) {
+            prog_argc = argc - i - 1;
+            prog_argv = argv + i + 1;
+            break;
         } else {
             lull_fail(1, "unknown option `%s`", a);
         }
@@ -196,6 +235,16 @@ static int run(struct lull_proc *proc, void *arg) {
             lull_internal("the program has no entry to normalise");
         }
         print_entry(proc, prog->entries[0], true);
+    } else if (r->mode == MODE_IO) {
+        if (prog->nentries < 1) {
+            lull_internal("the program has no entry to run");
+        }
+        lull_run_io(proc, prog->entries[0]);
+        lull_in_stdio = 1;
+        fflush(stdout);
+        lull_in_stdio = 0;
+        lull_io_flush_files();
+        report_stats(proc);
     } else if (r->mode == MODE_NF_EACH) {
         for (uint64_t i = 0; i < prog->nentries; i++) {
             print_entry(proc, prog->entries[i], false);
@@ -220,7 +269,31 @@ static int run(struct lull_proc *proc, void *arg) {
 int lull_rt_main(int argc, char **argv, const struct lull_program *prog) {
     enum mode mode = MODE_NF;
     struct lull_options opts;
-    parse_args(argc, argv, &mode, &opts);
+    if (&lull_io_program != NULL) {
+        /* A built IO program: every argument is the program's. */
+        char *dummy[] = {argv[0], NULL};
+        parse_args(1, dummy, &mode, &opts);
+        mode = MODE_IO;
+        prog_argc = argc > 0 ? argc - 1 : 0;
+        prog_argv = argv + (argc > 0 ? 1 : 0);
+        const char *mem = getenv("LULL_MAX_MEMORY");
+        if (mem != NULL && *mem != '\0') {
+            opts.max_memory = parse_u64("LULL_MAX_MEMORY", mem);
+        }
+        const char *steps = getenv("LULL_MAX_STEPS");
+        if (steps != NULL && *steps != '\0') {
+            opts.max_steps = parse_u64("LULL_MAX_STEPS", steps);
+        }
+    } else {
+        parse_args(argc, argv, &mode, &opts);
+    }
+    if (mode == MODE_IO) {
+        const char *name = prog_name != NULL ? prog_name : basename_of(argc > 0 ? argv[0] : NULL);
+        static char prefix[512];
+        snprintf(prefix, sizeof prefix, "%s: ", name);
+        lull_error_prefix = prefix;
+        lull_io_set_args(prog_argc, prog_argv, name);
+    }
     signal(SIGPIPE, SIG_IGN);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);

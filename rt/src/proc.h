@@ -117,4 +117,13 @@ extern struct lull_proc *lull_current_proc;
  * does not flush a stream in an inconsistent state. */
 extern volatile int lull_in_stdio;
 
+/* The prefix of run-time error messages (exit status 1): NULL means
+ * "error: "; io mode sets "PROG: " (see main.c). */
+extern const char *lull_error_prefix;
+
+/* io.c: the program's arguments and name (argcount, argchar). */
+void lull_io_set_args(int argc, char **argv, const char *prog_name);
+/* Flush every file open for writing (before a fatal exit). */
+void lull_io_flush_files(void);
+
 #endif /* LULL_PROC_H */

@@ -144,6 +144,18 @@ static uint64_t push_fresh_vars(struct lull_proc *proc, uint64_t n) {
     return first;
 }
 
+/* io mode: apply `entry` to a token (a fresh rigid variable) and evaluate
+ * the application to weak head normal form; the value is dropped. */
+void lull_run_io(struct lull_proc *proc, struct lull_object *entry) {
+    root_push(proc, entry);
+    size_t i = proc->roots.len - 1;
+    push_fresh_vars(proc, 1); /* may collect: entry is a root meanwhile */
+    struct lull_object *v = call(proc, root_at(proc, i), 1);
+    proc->roots.items[i] = v;
+    whnf_root(proc, i);
+    proc->roots.len--;
+}
+
 /* Apply the function at roots[i] to fresh variables until it is no longer
  * a function. Returns the number of variables; *first the first id. */
 static uint64_t apply_fresh(struct lull_proc *proc, size_t i, uint64_t *first) {

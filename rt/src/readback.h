@@ -20,4 +20,8 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
  * variables)? Compared lazily in lock-step, like the interpreter's conv. */
 bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object *b);
 
+/* Apply `entry` to an IO token and evaluate to weak head normal form
+ * (io mode). Exits on run-time errors and limits. */
+void lull_run_io(struct lull_proc *proc, struct lull_object *entry);
+
 #endif /* LULL_READBACK_H */

@@ -817,6 +817,75 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("{r} = call i64 @lull_rt_getchar(ptr %proc) #0"));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
+            ConTag => {
+                // A WHNF value: a CON's number is in its info prefix.
+                let (e, tp, tag, iscon, cp, cn, cn64) = (
+                    self.fresh("ce"),
+                    self.fresh("ctp"),
+                    self.fresh("ctag"),
+                    self.fresh("ciscon"),
+                    self.fresh("ccp"),
+                    self.fresh("ccn"),
+                    self.fresh("ccn"),
+                );
+                self.line(format!("{e} = load ptr, ptr addrspace(1) {}", xs[0]));
+                self.line(format!("{tp} = getelementptr i8, ptr {e}, i64 -{}", INFO_SIZE - INFO_OFFSET_TAG));
+                self.line(format!("{tag} = load i32, ptr {tp}"));
+                self.line(format!("{iscon} = icmp eq i32 {tag}, {}", Tag::Con as u32));
+                self.line(format!("{cp} = getelementptr i8, ptr {e}, i64 -{}", INFO_SIZE - INFO_OFFSET_CON_OR_ARITY));
+                self.line(format!("{cn} = load i32, ptr {cp}"));
+                self.line(format!("{cn64} = zext i32 {cn} to i64"));
+                self.line(format!("{r} = select i1 {iscon}, i64 {cn64}, i64 -1"));
+            }
+            DataId => {
+                self.line(format!("{r} = call i64 @lull_rt_dataid(ptr %proc, ptr addrspace(1) {}) #0", xs[0]));
+            }
+            FSqrt => self.line(format!("{r} = call double @llvm.sqrt.f64(double {}) #0", xs[0])),
+            FExp | FLog | FSin | FCos | FTan => {
+                let f = match op {
+                    FExp => "exp",
+                    FLog => "log",
+                    FSin => "sin",
+                    FCos => "cos",
+                    _ => "tan",
+                };
+                self.line(format!("{r} = call double @{f}(double {}) #0", xs[0]));
+            }
+            FAtan2 | FPow => {
+                let f = if op == FAtan2 { "atan2" } else { "pow" };
+                self.line(format!("{r} = call double @{f}(double {}, double {}) #0", xs[0], xs[1]));
+            }
+            FShowChar => {
+                self.line(format!("{r} = call i64 @lull_rt_fshowchar(double {}, i64 {}) #0", xs[0], xs[1]));
+            }
+            FDec => self.line(format!("{r} = call double @lull_rt_fdec(i64 {}, i64 {}) #0", xs[0], xs[1])),
+            HPutChar => {
+                self.line(format!("call void @lull_rt_hputchar(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
+            }
+            HFlush | HClose | PathChar | Exit => {
+                let f = match op {
+                    HFlush => "hflush",
+                    HClose => "hclose",
+                    PathChar => "pathchar",
+                    _ => "exit",
+                };
+                self.line(format!("call void @lull_rt_{f}(ptr %proc, i64 {}) #0", xs[1]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
+            }
+            HGetChar | HOpen => {
+                let f = if op == HGetChar { "hgetchar" } else { "hopen" };
+                self.line(format!("{r} = call i64 @lull_rt_{f}(ptr %proc, i64 {}) #0", xs[1]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
+            ArgCount => {
+                self.line(format!("{r} = call i64 @lull_rt_argcount(ptr %proc) #0"));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
+            ArgChar => {
+                self.line(format!("{r} = call i64 @lull_rt_argchar(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
         }
         let rep = sig.results.first().copied().unwrap_or(Rep::Int64);
         Ok(vec![(llvm_type(rep).into(), r)])

@@ -294,8 +294,9 @@ impl<'a> ModuleEmitter<'a> {
             kinds.join(", ")
         );
         Ok(format!(
-            "{{ ptr, ptr, i64, ptr }} {{ ptr {entry}, ptr {name_sym}, i64 {}, ptr {kinds_sym} }}",
-            con.fields.len()
+            "{{ ptr, ptr, i64, ptr, i64 }} {{ ptr {entry}, ptr {name_sym}, i64 {}, ptr {kinds_sym}, i64 {} }}",
+            con.fields.len(),
+            c.data.0
         ))
     }
 
@@ -429,7 +430,7 @@ fn program_table(out: &mut String, entries: &[String], descs: &[String]) {
     let _ = writeln!(out, "@lull_entries = internal constant [{} x ptr] [{}]", entries.len(), entries.join(", "));
     let _ = writeln!(
         out,
-        "@lull_cons = internal constant [{} x {{ ptr, ptr, i64, ptr }}] [{}]",
+        "@lull_cons = internal constant [{} x {{ ptr, ptr, i64, ptr, i64 }}] [{}]",
         descs.len(),
         descs.join(", ")
     );

@@ -137,6 +137,16 @@ pub fn compile_parts(program: &Program<'_>, parts: usize) -> Result<Vec<Vec<u8>>
     })
 }
 
+/// A small object defining the symbol `lull_io_program`: linked into an
+/// executable, it makes the runtime run the program in io mode with all of
+/// the command line as the program's arguments (see `rt/src/main.c`).
+pub fn io_marker_object() -> Result<Vec<u8>, Error> {
+    let (layout, triple) = target_strings()?;
+    let text =
+        format!("target datalayout = \"{layout}\"\ntarget triple = \"{triple}\"\n@lull_io_program = constant i8 1\n");
+    compile_text(&text, Output::Object)
+}
+
 /// The data layout (with the GC address space non-integral) and the target
 /// triple.
 fn target_strings() -> Result<(String, String), Error> {

@@ -522,7 +522,7 @@ fn uses_effects(m: &flat::Module, g: flat::GlobalId) -> bool {
             }
             let Some(code) = m.code(c) else { continue };
             flat::walk(&code.body, |b| {
-                if matches!(b, flat::Body::Prim(flat::PrimOp::PutChar | flat::PrimOp::GetChar, _)) {
+                if matches!(b, flat::Body::Prim(op, _) if op.signature().effect) {
                     found = true;
                 }
                 if let flat::Body::Let(group, _) = b {

@@ -2,5 +2,6 @@
 
 mod codegen;
 mod differential;
+mod io;
 mod layout_header;
 mod smoke;

@@ -351,6 +351,52 @@ pub enum PrimOp {
     /// `token -> (token, char)`: reads one code point from standard input;
     /// -1 at end of input.
     GetChar,
+    /// `value -> i64`: the constructor number (0-based, declaration order)
+    /// of the evaluated operand; -1 when it is not a constructor.
+    ConTag,
+    /// `value -> i64`: the index in [`Module::datas`] of the data type of
+    /// the evaluated operand's constructor; -1 when it is not a constructor.
+    DataId,
+    // Float64 functions of libm (glibc's results, in both engines).
+    FSqrt,
+    FExp,
+    FLog,
+    FSin,
+    FCos,
+    FTan,
+    /// `atan2(y, x)`.
+    FAtan2,
+    /// `pow(x, y)`.
+    FPow,
+    /// `(f64, i) -> i64`: the code of character `i` (0-based) of Haskell's
+    /// `show` of the double; -1 when `i` is out of range.
+    FShowChar,
+    /// `(m, e) -> f64`: the double nearest to `m * 10^e`.
+    FDec,
+    /// `(token, handle, char) -> token`: writes a code point (UTF-8) to a
+    /// handle: 1 standard output, 2 standard error, >= 3 a file of `HOpen`.
+    HPutChar,
+    /// `(token, handle) -> (token, char)`: reads a code point from handle
+    /// 0 (standard input) or a file; -1 at end.
+    HGetChar,
+    /// `(token, handle) -> token`: flushes a handle.
+    HFlush,
+    /// `(token, handle) -> token`: flushes and closes a file handle (no-op
+    /// for 0, 1, 2).
+    HClose,
+    /// `(token, char) -> token`: appends a code point to the pending path.
+    PathChar,
+    /// `(token, mode) -> (token, handle)`: opens the pending path (mode 0
+    /// read, 1 write, 2 append) and clears it; failure is a run-time error.
+    HOpen,
+    /// `(token, status) -> token`: flushes the output and ends the program
+    /// with that exit status.
+    Exit,
+    /// `token -> (token, n)`: the number of program arguments.
+    ArgCount,
+    /// `(token, i, j) -> (token, char)`: code point `j` of program argument
+    /// `i` (`i = -1`: the program's name); -1 past the end.
+    ArgChar,
 }
 
 /// What a primitive takes and gives, and whether it has an effect.
@@ -397,6 +443,27 @@ impl PrimOp {
         PrimOp::FToI,
         PrimOp::PutChar,
         PrimOp::GetChar,
+        PrimOp::ConTag,
+        PrimOp::DataId,
+        PrimOp::FSqrt,
+        PrimOp::FExp,
+        PrimOp::FLog,
+        PrimOp::FSin,
+        PrimOp::FCos,
+        PrimOp::FTan,
+        PrimOp::FAtan2,
+        PrimOp::FPow,
+        PrimOp::FShowChar,
+        PrimOp::FDec,
+        PrimOp::HPutChar,
+        PrimOp::HGetChar,
+        PrimOp::HFlush,
+        PrimOp::HClose,
+        PrimOp::PathChar,
+        PrimOp::HOpen,
+        PrimOp::Exit,
+        PrimOp::ArgCount,
+        PrimOp::ArgChar,
     ];
 
     /// The name in the text form, e.g. `iadd`.
@@ -435,6 +502,27 @@ impl PrimOp {
             FToI => "ftoi",
             PutChar => "putchar",
             GetChar => "getchar",
+            ConTag => "contag",
+            DataId => "dataid",
+            FSqrt => "fsqrt",
+            FExp => "fexp",
+            FLog => "flog",
+            FSin => "fsin",
+            FCos => "fcos",
+            FTan => "ftan",
+            FAtan2 => "fatan2",
+            FPow => "fpow",
+            FShowChar => "fshowchar",
+            FDec => "fdec",
+            HPutChar => "hputchar",
+            HGetChar => "hgetchar",
+            HFlush => "hflush",
+            HClose => "hclose",
+            PathChar => "pathchar",
+            HOpen => "hopen",
+            Exit => "exit",
+            ArgCount => "argcount",
+            ArgChar => "argchar",
         }
     }
 
@@ -462,6 +550,17 @@ impl PrimOp {
             FToI => pure(F, I),
             PutChar => PrimSig { args: &[Value, Int64], results: &[Value], effect: true },
             GetChar => PrimSig { args: &[Value], results: &[Value, Int64], effect: true },
+            ConTag | DataId => pure(&[Value], I),
+            FSqrt | FExp | FLog | FSin | FCos | FTan => pure(F, F),
+            FAtan2 | FPow => pure(FF, F),
+            FShowChar => pure(&[Float64, Int64], I),
+            FDec => pure(II_I, F),
+            HPutChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value], effect: true },
+            HGetChar => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },
+            HFlush | HClose | PathChar | Exit => PrimSig { args: &[Value, Int64], results: &[Value], effect: true },
+            HOpen => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },
+            ArgCount => PrimSig { args: &[Value], results: &[Value, Int64], effect: true },
+            ArgChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value, Int64], effect: true },
         }
     }
 }

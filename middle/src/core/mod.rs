@@ -17,6 +17,7 @@ pub mod builder;
 pub mod interp;
 pub mod ir;
 pub mod nf;
+pub mod numeric;
 pub mod parse;
 pub mod print;
 pub(crate) mod text;

@@ -357,7 +357,29 @@ impl<'m> Eval<'m> {
             FGe => b(flt(0)? >= flt(1)?),
             IToF => V::Float(int(0)? as f64),
             FToI => V::Int(flt(0)? as i64),
-            PutChar | GetChar => return err("effects are not supported"),
+            ConTag | DataId => match Self::deref(xs[0].clone()) {
+                V::Ptr(p) => match &*p.borrow() {
+                    Obj::Con { con, .. } => V::Int(if op == ConTag { con.tag } else { con.data.0 } as i64),
+                    _ => V::Int(-1),
+                },
+                _ => V::Int(-1),
+            },
+            FSqrt => V::Float(flt(0)?.sqrt()),
+            FExp => V::Float(flt(0)?.exp()),
+            FLog => V::Float(flt(0)?.ln()),
+            FSin => V::Float(flt(0)?.sin()),
+            FCos => V::Float(flt(0)?.cos()),
+            FTan => V::Float(flt(0)?.tan()),
+            FAtan2 => V::Float(flt(0)?.atan2(flt(1)?)),
+            FPow => V::Float(flt(0)?.powf(flt(1)?)),
+            FShowChar => {
+                let s = lull_middle::core::numeric::show_double(flt(0)?);
+                let i = int(1)?;
+                V::Int(usize::try_from(i).ok().and_then(|i| s.as_bytes().get(i)).map_or(-1, |b| *b as i64))
+            }
+            FDec => V::Float(lull_middle::core::numeric::dec_to_double(int(0)?, int(1)?)),
+            _ if op.signature().effect => return err("effects are not supported"),
+            _ => return err("unknown primitive"),
         };
         Ok(vec![v])
     }
@@ -605,7 +627,7 @@ fn uses_effects(m: &Module, g: GlobalId) -> bool {
             }
             let Some(code) = m.code(c) else { continue };
             walk(&code.body, |b| {
-                if matches!(b, Body::Prim(PrimOp::PutChar | PrimOp::GetChar, _)) {
+                if matches!(b, Body::Prim(op, _) if op.signature().effect) {
                     found = true;
                 }
                 if let Body::Let(group, _) = b {

@@ -128,6 +128,10 @@ pub(crate) enum Alts {
 pub(crate) struct ConInfo {
     pub name: String,
     pub data: u32,
+    /// The constructor's number in its data type.
+    pub tag: u32,
+    /// The data type's index in its own module (`dataid`).
+    pub local_data: u32,
 }
 
 pub(crate) enum GlobalCode {
@@ -177,8 +181,13 @@ pub(crate) fn compile(modules: &[&Module]) -> Program {
         for (d, data) in m.datas.iter().enumerate() {
             con_base.push(prog.cons.len() as u32);
             prog.data_names.push(data.name.clone());
-            for c in &data.cons {
-                prog.cons.push(ConInfo { name: c.name.clone(), data: data_base + d as u32 });
+            for (t, c) in data.cons.iter().enumerate() {
+                prog.cons.push(ConInfo {
+                    name: c.name.clone(),
+                    data: data_base + d as u32,
+                    tag: t as u32,
+                    local_data: d as u32,
+                });
             }
         }
         let global_base = prog.globals.len() as u32;
@@ -515,7 +524,7 @@ impl Compiler<'_> {
                         if op.signature().results.len() == xs.len() && args.len() == op.signature().args.len() =>
                     {
                         let sig = op.signature();
-                        let force: Vec<bool> = (0..args.len()).map(|i| sig.effect && i == 0).collect();
+                        let force: Vec<bool> = sig.args.iter().map(|r| *r == Rep::Value).collect();
                         let mut strict = Vec::new();
                         let atoms = self.operands(args, &force, &mut strict)?;
                         for x in xs {
@@ -581,7 +590,7 @@ impl Compiler<'_> {
                     return Err(format!("primitive {op} takes {} operands, given {}", sig.args.len(), args.len()));
                 }
                 let d = self.depth()?;
-                let force: Vec<bool> = (0..args.len()).map(|i| sig.effect && i == 0).collect();
+                let force: Vec<bool> = sig.args.iter().map(|r| *r == Rep::Value).collect();
                 let mut strict = Vec::new();
                 let atoms = self.operands(args, &force, &mut strict)?;
                 self.top()?.depth = d;

@@ -44,6 +44,9 @@ pub enum EvalError {
     /// confusion (`case` on a function, applying a constructor, ...), or a
     /// malformed module.
     Runtime { msg: String, loc: Option<String> },
+    /// The program called `exit` with this status (0..=255): not an error
+    /// to report, the run just ends with it (output already flushed).
+    Exit(i32),
 }
 
 impl EvalError {
@@ -82,6 +85,7 @@ impl fmt::Display for EvalError {
             EvalError::Loop => f.write_str("<<loop>>"),
             EvalError::Runtime { msg, loc: Some(loc) } => write!(f, "{loc}: {msg}"),
             EvalError::Runtime { msg, loc: None } => f.write_str(msg),
+            EvalError::Exit(status) => write!(f, "exit with status {status}"),
         }
     }
 }

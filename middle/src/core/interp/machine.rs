@@ -70,16 +70,113 @@ pub(crate) enum Mode<'p> {
 /// Errors are boxed inside the machine: results stay small on the hot path.
 pub(crate) type R<T> = Result<T, Box<EvalError>>;
 
-/// Standard input and output of `getchar`/`putchar`.
+/// The outside world of a run: standard input and output (`getchar`,
+/// `putchar`, handles 0 and 1), standard error (handle 2) and the
+/// program's arguments and name (`argcount`, `argchar`).
 pub(crate) struct Io {
     pub out: Box<dyn Write>,
     pub inp: Box<dyn Read>,
+    pub err: Box<dyn Write>,
+    pub args: Vec<String>,
+    pub prog_name: String,
 }
 
 impl Io {
     pub fn stdio() -> Io {
-        Io { out: Box::new(std::io::stdout()), inp: Box::new(std::io::stdin()) }
+        Io {
+            out: Box::new(std::io::stdout()),
+            inp: Box::new(std::io::stdin()),
+            err: Box::new(std::io::stderr()),
+            args: Vec::new(),
+            prog_name: "lull".into(),
+        }
     }
+}
+
+/// A buffered byte source with UTF-8 decoding.
+#[derive(Default)]
+pub(crate) struct InBuf {
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl InBuf {
+    fn byte(&mut self, r: &mut dyn Read) -> Option<u8> {
+        if self.pos >= self.buf.len() {
+            if self.eof {
+                return None;
+            }
+            self.buf.resize(1 << 16, 0);
+            self.pos = 0;
+            loop {
+                match r.read(&mut self.buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Ok(0) | Err(_) => {
+                        self.buf.clear();
+                        self.eof = true;
+                        return None;
+                    }
+                    Ok(n) => {
+                        self.buf.truncate(n);
+                        break;
+                    }
+                }
+            }
+        }
+        let b = self.buf.get(self.pos).copied();
+        self.pos += 1;
+        b
+    }
+
+    /// One UTF-8 code point; -1 at end of input; U+FFFD for a malformed
+    /// sequence.
+    fn char(&mut self, r: &mut dyn Read) -> i64 {
+        let Some(b0) = self.byte(r) else { return -1 };
+        let (len, init) = match b0 {
+            0x00..=0x7F => return b0 as i64,
+            0xC2..=0xDF => (1, (b0 & 0x1F) as u32),
+            0xE0..=0xEF => (2, (b0 & 0x0F) as u32),
+            0xF0..=0xF4 => (3, (b0 & 0x07) as u32),
+            _ => return 0xFFFD,
+        };
+        let mut c = init;
+        for _ in 0..len {
+            match self.byte(r) {
+                Some(b) if b & 0xC0 == 0x80 => c = (c << 6) | (b & 0x3F) as u32,
+                _ => return 0xFFFD,
+            }
+        }
+        char::from_u32(c).map_or(0xFFFD, |ch| ch as i64)
+    }
+}
+
+/// A file opened by `hopen`.
+enum FileHandle {
+    Read(std::fs::File, InBuf),
+    Write(std::io::BufWriter<std::fs::File>),
+}
+
+/// GHC's text for a failed `openFile`: `PATH: openFile: WHAT (DETAIL)`.
+fn open_error(path: &str, e: &std::io::Error) -> String {
+    let code = e.raw_os_error().unwrap_or(0);
+    let strerror = || {
+        let s = std::io::Error::from_raw_os_error(code).to_string();
+        match s.rfind(" (os error ") {
+            Some(i) => s[..i].to_string(),
+            None => s,
+        }
+    };
+    let (what, detail) = match code {
+        2 | 20 => ("does not exist", strerror()),
+        13 | 1 | 30 => ("permission denied", strerror()),
+        21 => ("inappropriate type", "is a directory".to_string()),
+        16 | 26 => ("resource busy", strerror()),
+        17 => ("already exists", strerror()),
+        24 | 23 | 28 => ("resource exhausted", strerror()),
+        _ => ("failed", strerror()),
+    };
+    format!("{path}: openFile: {what} ({detail})")
 }
 
 /// The timeout is checked every 4096 steps, memory every 64.
@@ -109,9 +206,12 @@ pub(crate) struct Machine<'p> {
     letrec_compact_at: usize,
     io: Io,
     out_buf: Vec<u8>,
-    in_buf: Vec<u8>,
-    in_pos: usize,
-    in_eof: bool,
+    stdin: InBuf,
+    files: std::collections::HashMap<i64, FileHandle>,
+    next_handle: i64,
+    path: String,
+    /// The last `fshowchar` operand and its text.
+    shown: (f64, Vec<u8>),
     next_rigid: u32,
 }
 
@@ -154,9 +254,11 @@ impl<'p> Machine<'p> {
             letrec_compact_at: 1024,
             io,
             out_buf: Vec::new(),
-            in_buf: Vec::new(),
-            in_pos: 0,
-            in_eof: false,
+            stdin: InBuf::default(),
+            files: std::collections::HashMap::new(),
+            next_handle: 3,
+            path: String::new(),
+            shown: (0.0, Vec::new()),
             next_rigid: 0,
         }
     }
@@ -179,6 +281,16 @@ impl<'p> Machine<'p> {
             self.out_buf.clear();
         }
         let _ = self.io.out.flush();
+    }
+
+    /// Flush standard output and every file open for writing.
+    pub fn flush_all(&mut self) {
+        self.flush();
+        for f in self.files.values_mut() {
+            if let FileHandle::Write(w) = f {
+                let _ = w.flush();
+            }
+        }
     }
 
     /// The current memory accounting (see Note [Memory accounting]).
@@ -754,36 +866,110 @@ impl<'p> Machine<'p> {
                 out[1] = Val::Int(c);
                 return Ok(2);
             }
+            ConTag | DataId => match arg(self, 0)? {
+                Val::Ptr(p) => match &*p {
+                    Obj::Con { con, .. } => {
+                        let info = self.prog.cons.get(*con as usize).ok_or_else(|| rt("internal: constructor"))?;
+                        Val::Int(if op == ConTag { info.tag } else { info.local_data } as i64)
+                    }
+                    _ => Val::Int(-1),
+                },
+                _ => Val::Int(-1),
+            },
+            FSqrt => Val::Float(flt(self, 0)?.sqrt()),
+            FExp => Val::Float(flt(self, 0)?.exp()),
+            FLog => Val::Float(flt(self, 0)?.ln()),
+            FSin => Val::Float(flt(self, 0)?.sin()),
+            FCos => Val::Float(flt(self, 0)?.cos()),
+            FTan => Val::Float(flt(self, 0)?.tan()),
+            FAtan2 => Val::Float(flt(self, 0)?.atan2(flt(self, 1)?)),
+            FPow => Val::Float(flt(self, 0)?.powf(flt(self, 1)?)),
+            FShowChar => {
+                let (x, i) = (flt(self, 0)?, int(self, 1)?);
+                if self.shown.0.to_bits() != x.to_bits() || self.shown.1.is_empty() {
+                    self.shown = (x, crate::core::numeric::show_double(x).into_bytes());
+                }
+                // The text is ASCII: a byte is a character.
+                Val::Int(usize::try_from(i).ok().and_then(|i| self.shown.1.get(i)).map_or(-1, |b| *b as i64))
+            }
+            FDec => Val::Float(crate::core::numeric::dec_to_double(int(self, 0)?, int(self, 1)?)),
+            HPutChar => {
+                let tok = arg(self, 0)?;
+                let (h, c) = (int(self, 1)?, int(self, 2)?);
+                self.put_to(op, h, c)?;
+                tok
+            }
+            HGetChar => {
+                let tok = arg(self, 0)?;
+                let h = int(self, 1)?;
+                let c = self.get_from(op, h)?;
+                out[0] = tok;
+                out[1] = Val::Int(c);
+                return Ok(2);
+            }
+            HFlush => {
+                let tok = arg(self, 0)?;
+                match int(self, 1)? {
+                    1 => self.flush(),
+                    0 | 2 => {}
+                    h => match self.files.get_mut(&h) {
+                        Some(FileHandle::Write(w)) => {
+                            let _ = w.flush();
+                        }
+                        Some(FileHandle::Read(..)) => {}
+                        None => return Err(self.bad_handle(op, h, "flushing")),
+                    },
+                }
+                tok
+            }
+            HClose => {
+                let tok = arg(self, 0)?;
+                let h = int(self, 1)?;
+                if let Some(FileHandle::Write(mut w)) = self.files.remove(&h) {
+                    let _ = w.flush();
+                }
+                tok
+            }
+            PathChar => {
+                let tok = arg(self, 0)?;
+                let c = int(self, 1)?;
+                let Some(ch) = u32::try_from(c).ok().and_then(char::from_u32) else {
+                    self.flush();
+                    return Err(rt(format!("{op}: {c} is not a Unicode scalar value")));
+                };
+                self.path.push(ch);
+                tok
+            }
+            HOpen => {
+                let tok = arg(self, 0)?;
+                let mode = int(self, 1)?;
+                let h = self.open(mode)?;
+                out[0] = tok;
+                out[1] = Val::Int(h);
+                return Ok(2);
+            }
+            Exit => {
+                let _tok = arg(self, 0)?;
+                let status = int(self, 1)?;
+                self.flush_all();
+                return Err(Box::new(EvalError::Exit((status & 255) as i32)));
+            }
+            ArgCount => {
+                let tok = arg(self, 0)?;
+                out[0] = tok;
+                out[1] = Val::Int(self.io.args.len() as i64);
+                return Ok(2);
+            }
+            ArgChar => {
+                let tok = arg(self, 0)?;
+                let (i, j) = (int(self, 1)?, int(self, 2)?);
+                out[0] = tok;
+                out[1] = Val::Int(self.arg_char(i, j));
+                return Ok(2);
+            }
         };
         out[0] = r;
         Ok(1)
-    }
-
-    fn read_byte(&mut self) -> Option<u8> {
-        if self.in_pos >= self.in_buf.len() {
-            if self.in_eof {
-                return None;
-            }
-            self.in_buf.resize(1 << 16, 0);
-            self.in_pos = 0;
-            loop {
-                match self.io.inp.read(&mut self.in_buf) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Ok(0) | Err(_) => {
-                        self.in_buf.clear();
-                        self.in_eof = true;
-                        return None;
-                    }
-                    Ok(n) => {
-                        self.in_buf.truncate(n);
-                        break;
-                    }
-                }
-            }
-        }
-        let b = self.in_buf.get(self.in_pos).copied();
-        self.in_pos += 1;
-        b
     }
 
     /// One UTF-8 code point from standard input; -1 at end of input;
@@ -791,29 +977,114 @@ impl<'p> Machine<'p> {
     fn read_char(&mut self) -> i64 {
         // Output written so far should be visible before we block on input.
         self.flush();
-        let Some(b0) = self.read_byte() else { return -1 };
-        let (len, init) = match b0 {
-            0x00..=0x7F => return b0 as i64,
-            0xC2..=0xDF => (1, (b0 & 0x1F) as u32),
-            0xE0..=0xEF => (2, (b0 & 0x0F) as u32),
-            0xF0..=0xF4 => (3, (b0 & 0x07) as u32),
-            _ => return 0xFFFD,
+        self.stdin.char(&mut *self.io.inp)
+    }
+
+    /// Write a code point to a handle (`hputchar`).
+    fn put_to(&mut self, op: PrimOp, h: i64, c: i64) -> R<()> {
+        let Some(ch) = u32::try_from(c).ok().and_then(char::from_u32) else {
+            self.flush();
+            return Err(rt(format!("{op}: {c} is not a Unicode scalar value")));
         };
-        let mut c = init;
-        for _ in 0..len {
-            match self.read_byte() {
-                Some(b) if b & 0xC0 == 0x80 => c = (c << 6) | (b & 0x3F) as u32,
-                _ => return 0xFFFD,
+        let mut buf = [0u8; 4];
+        let bytes = ch.encode_utf8(&mut buf).as_bytes();
+        match h {
+            1 => {
+                self.out_buf.extend_from_slice(bytes);
+                if self.out_buf.len() >= 1 << 16 {
+                    self.flush();
+                }
             }
+            2 => {
+                let _ = self.io.err.write_all(bytes);
+                let _ = self.io.err.flush();
+            }
+            _ => match self.files.get_mut(&h) {
+                Some(FileHandle::Write(w)) => {
+                    if let Err(e) = w.write_all(bytes) {
+                        self.flush();
+                        return Err(rt(format!("{op}: cannot write to handle {h}: {e}")));
+                    }
+                }
+                _ => return Err(self.bad_handle(op, h, "writing")),
+            },
         }
-        char::from_u32(c).map_or(0xFFFD, |ch| ch as i64)
+        Ok(())
+    }
+
+    #[cold]
+    fn bad_handle(&mut self, op: PrimOp, h: i64, what: &str) -> Box<EvalError> {
+        self.flush();
+        rt(format!("{op}: handle {h} is not open for {what}"))
+    }
+
+    /// Read a code point from a handle (`hgetchar`).
+    fn get_from(&mut self, op: PrimOp, h: i64) -> R<i64> {
+        if h == 0 {
+            return Ok(self.read_char());
+        }
+        match self.files.get_mut(&h) {
+            Some(FileHandle::Read(f, buf)) => Ok(buf.char(f)),
+            _ => Err(self.bad_handle(op, h, "reading")),
+        }
+    }
+
+    fn open(&mut self, mode: i64) -> R<i64> {
+        use std::fs::OpenOptions;
+        let path = std::mem::take(&mut self.path);
+        let mut o = OpenOptions::new();
+        match mode {
+            0 => o.read(true),
+            1 => o.write(true).create(true).truncate(true),
+            2 => o.append(true).create(true),
+            _ => {
+                self.flush();
+                return Err(rt(format!("hopen: bad mode {mode}")));
+            }
+        };
+        let opened = o.open(&path).and_then(|f| {
+            if f.metadata()?.is_dir() {
+                Err(std::io::Error::from_raw_os_error(21))
+            } else {
+                Ok(f)
+            }
+        });
+        let f = match opened {
+            Ok(f) => f,
+            Err(e) => {
+                self.flush_all();
+                return Err(rt(open_error(&path, &e)));
+            }
+        };
+        let h = self.next_handle;
+        self.next_handle += 1;
+        self.files.insert(
+            h,
+            if mode == 0 {
+                FileHandle::Read(f, InBuf::default())
+            } else {
+                FileHandle::Write(std::io::BufWriter::new(f))
+            },
+        );
+        Ok(h)
+    }
+
+    /// Code point `j` of argument `i` (`-1`: the program's name).
+    fn arg_char(&self, i: i64, j: i64) -> i64 {
+        let s = if i == -1 {
+            Some(self.io.prog_name.as_str())
+        } else {
+            usize::try_from(i).ok().and_then(|i| self.io.args.get(i)).map(|s| s.as_str())
+        };
+        let Some(s) = s else { return -1 };
+        usize::try_from(j).ok().and_then(|j| s.chars().nth(j)).map_or(-1, |c| c as i64)
     }
 }
 
 impl Drop for Machine<'_> {
     /// Break the cycles tied by `letrec` (see Note [Memory accounting]).
     fn drop(&mut self) {
-        self.flush();
+        self.flush_all();
         for w in self.letrecs.drain(..) {
             if let Some(cell) = w.upgrade() {
                 if let Obj::Thunk(t) = &*cell {

@@ -51,6 +51,14 @@
 //! point (-1 at end of input, U+FFFD for a malformed sequence); both force
 //! their token operand and return it. A token is any value: programs
 //! receive theirs as an argument (under `normalise`, a rigid variable).
+//! Every `Value` operand of a primitive is forced (`contag`/`dataid` read
+//! the constructor of the forced value, -1 for anything else). The handle
+//! primitives (`hputchar`, `hgetchar`, `hflush`, `hclose`, `pathchar`,
+//! `hopen`) use handle 0 for standard input, 1 for standard output (the
+//! `putchar` buffer), 2 for standard error (unbuffered) and 3 on for files;
+//! `exit` flushes everything and ends the run with [`EvalError::Exit`];
+//! `argcount`/`argchar` see the arguments given to [`run_io`] (none
+//! elsewhere). `fshowchar` and `fdec` are [`crate::core::numeric`].
 //!
 //! # Limits
 //!
@@ -129,6 +137,55 @@ fn normalise_with_io(
         let stats = m.stats();
         drop(m);
         r.map(|nf| (nf, stats))
+    })
+}
+
+/// Run the IO program `entry` of `module`: apply it to a token (the IO
+/// token: a value the effectful primitives take and give back), evaluate
+/// the application to weak head normal form and discard the value, then
+/// flush standard output and the files still open. `args` are the
+/// program's arguments (`argcount`, `argchar`), `prog_name` its name
+/// (`argchar(t, -1, j)`, Haskell's `getProgName`).
+///
+/// Errors are those of [`normalise`] (output written before them is
+/// flushed first); a call of the `exit` primitive ends the run with
+/// [`EvalError::Exit`], which a driver turns into that exit status without
+/// printing anything.
+pub fn run_io(
+    module: &Module,
+    entry: GlobalId,
+    limits: &Limits,
+    args: &[String],
+    prog_name: &str,
+) -> Result<Stats, EvalError> {
+    let io = || {
+        let mut io = Io::stdio();
+        io.args = args.to_vec();
+        io.prog_name = prog_name.to_string();
+        io
+    };
+    run_io_with(module, entry, limits, io)
+}
+
+fn run_io_with(
+    module: &Module,
+    entry: GlobalId,
+    limits: &Limits,
+    io: impl FnOnce() -> Io + Send,
+) -> Result<Stats, EvalError> {
+    on_interp_thread(move || {
+        let prog = compile::compile(&[module]);
+        let root = prog.global(0, entry)?;
+        let mut m = Machine::new(&prog, limits, io());
+        let r = m.check_memory().and_then(|()| {
+            let f = m.globals[root as usize].clone();
+            let (_, token) = m.fresh_rigid();
+            m.apply(f, vec![token]).map(drop)
+        });
+        m.flush_all();
+        let stats = m.stats();
+        drop(m);
+        r.map(|()| stats)
     })
 }
 

@@ -417,7 +417,11 @@ impl std::io::Write for Capture {
 fn run_io(m: &Module, g: GlobalId, input: &'static [u8]) -> (String, String) {
     let cap = Capture::default();
     let c2 = cap.clone();
-    let r = normalise_with_io(m, g, &Limits::default(), move || Io { out: Box::new(c2), inp: Box::new(input) });
+    let r = normalise_with_io(m, g, &Limits::default(), move || Io {
+        out: Box::new(c2),
+        inp: Box::new(input),
+        ..Io::stdio()
+    });
     let out = String::from_utf8(cap.0.lock().unwrap().clone()).unwrap();
     (out, r.map(|(nf, _)| nf.to_string()).unwrap_or_else(|e| format!("error: {e}")))
 }
@@ -918,4 +922,52 @@ fn bench_conv5m() {
     let (same, st) = conv(&ma, ga, &mb, gb, &Limits::default()).unwrap();
     eprintln!("conv nat5m nat5m-b: {same}; {:.2?}, {} steps, peak {} MiB", t.elapsed(), st.steps, st.peak_memory >> 20);
     assert!(same);
+}
+
+/// Run an IO program with captured standard output and error.
+fn run_io_captured(src: &str, args: &[&str], name: &str) -> (String, String, Result<Stats, EvalError>) {
+    let m = crate::core::parse::parse_module(src).expect("parse");
+    crate::core::verify::verify_module(&m).expect("verify");
+    let main = m.find_def("main").expect("main");
+    let (out, err) = (Capture::default(), Capture::default());
+    let (o2, e2) = (out.clone(), err.clone());
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let name = name.to_string();
+    let r = run_io_with(&m, main, &Limits::default(), move || Io {
+        out: Box::new(o2),
+        err: Box::new(e2),
+        inp: Box::new(&b""[..]),
+        args,
+        prog_name: name,
+    });
+    let text = |c: &Capture| String::from_utf8(c.0.lock().unwrap().clone()).unwrap();
+    (text(&out), text(&err), r)
+}
+
+#[test]
+fn io_program_handles_files_arguments_and_exit() {
+    let path = std::env::temp_dir().join(format!("lull-interp-io-{}.txt", std::process::id()));
+    let p = path.to_str().unwrap();
+    let (out, err, r) = run_io_captured(include_str!("../../../tests/io/handles.core"), &["ärg", p], "prog");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(r.unwrap_err(), EvalError::Exit(3));
+    assert_eq!(out, "2\nprog\närg\nhéllo\nmore\n0.3333333333333333\n");
+    assert_eq!(err, "to stderr\n");
+}
+
+#[test]
+fn io_program_errors() {
+    let (out, _, r) = run_io_captured(include_str!("../../../tests/io/error.core"), &[], "prog");
+    assert_eq!(out, "A");
+    assert_eq!(r.unwrap_err(), EvalError::runtime("boom"));
+    let src = "def main = \\w. strict t = pathchar(w, 120) in strict (t2, h: i64) = hopen(t, 0) in t2";
+    let (_, _, r) = run_io_captured(src, &[], "prog");
+    assert_eq!(r.unwrap_err(), EvalError::runtime("x: openFile: does not exist (No such file or directory)"));
+    let src = "def main = \\w. strict t = hputchar(w, 7, 65) in t";
+    let (_, _, r) = run_io_captured(src, &[], "prog");
+    assert_eq!(r.unwrap_err(), EvalError::runtime("hputchar: handle 7 is not open for writing"));
+    let src = "def main = \\w. exit(w, 256)";
+    assert_eq!(run_io_captured(src, &[], "prog").2.unwrap_err(), EvalError::Exit(0));
+    let src = "def main = \\w. w";
+    assert!(run_io_captured(src, &[], "prog").2.is_ok());
 }
