@@ -115,8 +115,9 @@ pub struct EmitArgs {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The program is Core IR in its text form (`*.core`).
-    #[arg(long, required = true)]
+    /// The program is Core IR in its text form (`*.core`, its normal form
+    /// is printed); without it, FILE is a Lull program (`*.lull`).
+    #[arg(long)]
     pub core: bool,
     /// The program.
     #[arg(value_name = "FILE")]
@@ -126,11 +127,15 @@ pub struct RunArgs {
     /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
+    /// The arguments of a Lull program (`getArgs`), after `--`.
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// A λ program (`*.lc`) or a Core module (`*.core`, entry `main`).
+    /// A Lull program (`*.lull`), a λ program (`*.lc`) or a Core module
+    /// (`*.core`, entry `main`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The executable to write (default: FILE without its extension).

@@ -143,7 +143,11 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
         return emit_types(&src);
     }
     let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
-    let (module, entry) = if is_core {
+    let is_lull = a.input.expr.is_none() && src.name.ends_with(".lull");
+    let (module, entry) = if is_lull {
+        let program = input::lull_core(&src)?;
+        (program.module, Some(program.entry))
+    } else if is_core {
         let module = input::core_module(&src)?;
         // Only the native stages need the entry.
         let entry = if a.llvm_ir || a.asm { Some(input::core_entry(&module, &src.name)?) } else { None };
@@ -173,6 +177,18 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
 }
 
 fn run_core(a: RunArgs) -> Result<(), Failure> {
+    if !a.core {
+        if !input::is_lull(&a.file) {
+            return Err(Failure::input(format!(
+                "{}: `lull run` takes a Lull program (`*.lull`), or Core with `--core`",
+                a.file.display()
+            )));
+        }
+        return run_lull(a);
+    }
+    if !a.args.is_empty() {
+        return Err(Failure::input("a Core program takes no arguments".to_string()));
+    }
     let src = Source::file(&a.file)?;
     let module = input::core_module(&src)?;
     let entry = input::core_entry(&module, &src.name)?;
@@ -185,9 +201,39 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
     print_nf(&nf)
 }
 
+/// `lull run FILE.lull [-- ARGS]`: the program's standard streams, arguments
+/// and exit status are its own.
+fn run_lull(a: RunArgs) -> Result<(), Failure> {
+    let src = Source::file(&a.file)?;
+    let Program { module, entry } = input::lull_core(&src)?;
+    let name = input::prog_name(&a.file);
+    if a.interp {
+        let stats = interp::run_io(&module, entry, &limits(&a.limits), &a.args, &name)?;
+        report_stats(&a.limits, &stats);
+        return Ok(());
+    }
+    let flat = flat_module(&module, &src.name)?;
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+    let mut run = lull_llvm::RunArgs::io(Vec::new(), None);
+    run.max_steps = a.limits.max_steps;
+    run.max_memory = Some(a.limits.max_memory);
+    run.timeout = a.limits.timeout;
+    run.stats = a.limits.stats;
+    let status =
+        lull_llvm::run_native_io(&program, &a.args, Some(&name), &run).map_err(|e| Failure::input(e.to_string()))?;
+    exit_status(status)
+}
+
 /// `lull build FILE [-o OUT]`: a standalone executable.
 fn build(a: BuildArgs) -> Result<(), Failure> {
     let src = Source::file(&a.file)?;
+    if input::is_lull(&a.file) {
+        let Program { module, entry } = input::lull_core(&src)?;
+        let flat = flat_module(&module, &src.name)?;
+        let out = a.output.unwrap_or_else(|| a.file.with_extension(""));
+        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+        return lull_llvm::build_native_io(&program, &out).map_err(|e| Failure::input(e.to_string()));
+    }
     let (module, entry) = if src.name.ends_with(".core") {
         let module = input::core_module(&src)?;
         let entry = input::core_entry(&module, &src.name)?;
@@ -234,6 +280,11 @@ fn native(
         prog_name: None,
     };
     let status = lull_llvm::run_native(&program, &args).map_err(|e| Failure::input(e.to_string()))?;
+    exit_status(status)
+}
+
+/// A native program's exit status as ours.
+fn exit_status(status: std::process::ExitStatus) -> Result<(), Failure> {
     match status.code() {
         Some(0) => Ok(()),
         Some(code) => Err(Failure::Exit(u8::try_from(code).unwrap_or(1))),

@@ -49,6 +49,28 @@ pub fn lull_program(src: &Source) -> Result<lull::Checked, Failure> {
     lull::check(&src.text).map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))
 }
 
+/// Check a Lull program and lower it, with the library, to Core (verified).
+pub fn lull_core(src: &Source) -> Result<Program, Failure> {
+    let checked = lull_program(src)?;
+    let lib = lull::library::library()
+        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
+    let lowered = lull::lower::lower_program(&checked, lib, &src.name, &src.text)
+        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
+    verified(&lowered.module, &src.name)?;
+    Ok(Program { module: lowered.module, entry: lowered.entry })
+}
+
+/// The name a Lull program gives itself (`getProgName`, error messages):
+/// the file name without directory and extension, as GHC's executable.
+pub fn prog_name(path: &Path) -> String {
+    path.file_stem().map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Whether a path names a Lull program.
+pub fn is_lull(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "lull")
+}
+
 /// Parse and verify a Core module in the text form; its entry is `main`.
 pub fn core_module(src: &Source) -> Result<Module, Failure> {
     let module = parse::parse_module(&src.text)

@@ -137,6 +137,9 @@ pub struct Infer<'a> {
     failed_group: bool,
     pub tables: Tables,
     pub top: Vec<TopBinding>,
+    /// How signatures' class contexts are read: a program's, or a library
+    /// module's (the vocabulary of `frontend/lib/README.md`).
+    pub sig_mode: SigMode,
 }
 
 impl<'a> Infer<'a> {
@@ -161,19 +164,31 @@ impl<'a> Infer<'a> {
             failed_group: false,
             tables: Tables::default(),
             top: Vec::new(),
+            sig_mode: SigMode::User,
         }
     }
 
     /// Infers the whole module, checks `main`, defaults what is left and
     /// zonks the tables.
     pub fn module(&mut self, module: &Module) {
+        self.body(module, true);
+    }
+
+    /// Infers a library module (which has no `main`), defaults and zonks.
+    pub fn module_body(&mut self, module: &Module) {
+        self.body(module, false);
+    }
+
+    fn body(&mut self, module: &Module, program: bool) {
         self.decls(&module.decls, true);
         for v in self.subst.all_numeric() {
             if self.subst.unbound(v).is_some() {
                 self.subst.force_bind(v, Ty::int());
             }
         }
-        self.check_main(module);
+        if program {
+            self.check_main(module);
+        }
         for t in self
             .tables
             .var_types
@@ -448,7 +463,7 @@ impl<'a> Infer<'a> {
                 None => {
                     let conv = Converter { globals: self.globals, scope: self.scope };
                     let before = self.diags.len();
-                    let scheme = sig_scheme(&conv, &sig.context, &sig.ty, SigMode::User, &mut self.diags);
+                    let scheme = sig_scheme(&conv, &sig.context, &sig.ty, self.sig_mode, &mut self.diags);
                     if self.diags.len() > before {
                         // A signature in error is reported and ignored: the
                         // binding is inferred as if it had none.

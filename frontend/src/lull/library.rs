@@ -16,8 +16,10 @@ use std::sync::OnceLock;
 
 use super::ast::{self, Assoc, Decl, ImportItem, Module, Subordinates};
 use super::env::{declare_types, sig_scheme, ConId, Converter, Globals, Scope, SigMode, TypeEntity};
-use super::resolve::group_bindings;
-use super::types::{Scheme, TyCon};
+use super::fixity::{self, Fixities};
+use super::infer::{Infer, Tables};
+use super::resolve::{group_bindings, resolve, Imported};
+use super::types::{Scheme, Ty, TyCon};
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 
@@ -48,13 +50,32 @@ pub struct Interface {
 }
 
 /// All library modules.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Library {
     /// The built-in types and the library's.
     pub globals: Globals,
     pub modules: BTreeMap<String, Interface>,
     /// The Prelude's `Bool`.
     pub bool_tycon: TyCon,
+    /// The modules' definitions, type-checked, in dependency order (the
+    /// Prelude first), for lowering.
+    pub checked: Vec<LibModule>,
+}
+
+/// A library module's definitions, checked.
+#[derive(Debug)]
+pub struct LibModule {
+    pub name: &'static str,
+    /// The module without the signatures that only declare a name (those
+    /// names are builtins, implemented by lowering).
+    pub module: Module,
+    pub tables: Tables,
+}
+
+/// Whether a name is the library's own (`lull'...`, `Lull'...`): visible to
+/// library modules, hidden from programs.
+pub fn is_internal(name: &str) -> bool {
+    name.starts_with("lull'") || name.starts_with("Lull'")
 }
 
 /// The libraries, loaded on first use. An error is an error in the
@@ -74,15 +95,28 @@ type LoadError = (&'static str, &'static str, Vec<Diagnostic>);
 fn load() -> Result<Library, LoadError> {
     let mut globals = Globals::new();
     let mut modules: BTreeMap<String, Interface> = BTreeMap::new();
+    let mut loaded = Vec::new();
     for (name, src) in FILES {
         let mut diags = Vec::new();
-        let module = super::parse_module(src).map_err(|d| (*name, *src, d))?;
+        let mut module = super::parse_module(src).map_err(|d| (*name, *src, d))?;
+        let mut fix = Fixities::new();
+        fix.insert(":", Assoc::Right, 5);
+        if let Some(p) = modules.get("Prelude") {
+            for (op, (assoc, prec)) in &p.fixities {
+                fix.insert(op, *assoc, *prec);
+            }
+        }
+        let errs = fixity::resolve(&mut module, &fix);
+        if !errs.is_empty() {
+            return Err((name, src, errs));
+        }
         let prelude = if *name == "Prelude" { None } else { modules.get("Prelude") };
-        let iface = load_module(&module, prelude, &mut globals, &mut diags);
+        let (iface, scope, values) = load_module(&module, prelude, &mut globals, &mut diags);
         if !diags.is_empty() {
             return Err((name, src, diags));
         }
         modules.insert(name.to_string(), iface);
+        loaded.push((*name, *src, module, scope, values));
     }
     let bool_tycon = match modules.get("Prelude").and_then(|p| p.types.get("Bool")) {
         Some((TypeEntity::Con(tc), _)) => *tc,
@@ -91,7 +125,61 @@ fn load() -> Result<Library, LoadError> {
             return Err(("Prelude", FILES[0].1, vec![d]));
         }
     };
-    Ok(Library { globals, modules, bool_tycon })
+    let mut checked = Vec::new();
+    for (name, src, module, scope, values) in loaded {
+        let m = check_body(name, module, &globals, &scope, &values, bool_tycon).map_err(|d| (name, src, d))?;
+        checked.push(m);
+    }
+    Ok(Library { globals, modules, bool_tycon, checked })
+}
+
+/// Type-checks the definitions of a library module: the names declared by
+/// a signature alone are taken as given (they are builtins), the others are
+/// checked against their signatures, read in the library's class
+/// vocabulary.
+fn check_body(
+    name: &'static str,
+    mut module: Module,
+    globals: &Globals,
+    scope: &Scope,
+    in_scope: &BTreeMap<String, Scheme>,
+    bool_tycon: TyCon,
+) -> Result<LibModule, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let defined: HashSet<String> = group_bindings(&module.decls, true, &mut diags)
+        .bindings
+        .iter()
+        .flat_map(|b| b.binders.iter().map(|n| n.text.clone()))
+        .collect();
+    for d in std::mem::take(&mut module.decls) {
+        match d {
+            Decl::Sig(mut sig) => {
+                sig.names.retain(|n| defined.contains(&n.text));
+                if !sig.names.is_empty() {
+                    module.decls.push(Decl::Sig(sig));
+                }
+            }
+            d => module.decls.push(d),
+        }
+    }
+    // The export list was read by `load_module`.
+    module.header = None;
+    let imported: HashMap<String, Scheme> =
+        in_scope.iter().filter(|(n, _)| !defined.contains(*n)).map(|(n, s)| (n.clone(), s.clone())).collect();
+    let values: HashSet<String> = imported.keys().cloned().collect();
+    let cons: HashSet<String> = scope.cons.keys().cloned().collect();
+    let elsewhere = HashMap::new();
+    let res = resolve(&module, &Imported { values: &values, cons: &cons, elsewhere: &elsewhere }, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut inf = Infer::new(globals, scope, &imported, &res, Ty::con(bool_tycon));
+    inf.sig_mode = SigMode::Library;
+    inf.module_body(&module);
+    if !inf.diags.is_empty() {
+        return Err(inf.diags);
+    }
+    Ok(LibModule { name, module, tables: inf.tables })
 }
 
 fn load_module(
@@ -99,7 +187,7 @@ fn load_module(
     prelude: Option<&Interface>,
     globals: &mut Globals,
     diags: &mut Vec<Diagnostic>,
-) -> Interface {
+) -> (Interface, Scope, BTreeMap<String, Scheme>) {
     let mut scope = Scope::builtin(globals);
     let mut in_scope_values: BTreeMap<String, Scheme> = BTreeMap::new();
     let mut fixities: BTreeMap<String, Fixity> = BTreeMap::new();
@@ -193,7 +281,7 @@ fn load_module(
             iface.fixities.insert(n.clone(), *f);
         }
     }
-    iface
+    (iface, scope, in_scope_values)
 }
 
 /// Brings every export of `iface` except the `hidden` names into scope.
@@ -241,7 +329,7 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
     let explicit_prelude = module.imports.iter().any(|i| i.module.text == "Prelude");
     if !explicit_prelude {
         if let Some(p) = lib.modules.get("Prelude") {
-            import_all(p, scope, &mut values, &mut fixities, &HashSet::new());
+            import_all(p, scope, &mut values, &mut fixities, &internal_names(p));
         }
     }
     for imp in &module.imports {
@@ -275,9 +363,9 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
             continue;
         };
         match (&imp.items, imp.hiding) {
-            (None, _) => import_all(iface, scope, &mut values, &mut fixities, &HashSet::new()),
+            (None, _) => import_all(iface, scope, &mut values, &mut fixities, &internal_names(iface)),
             (Some(items), true) => {
-                let mut hidden = HashSet::new();
+                let mut hidden = internal_names(iface);
                 for item in items {
                     if check_item(item, iface, &imp.module.text, diags) {
                         hidden.insert(item.name.text.clone());
@@ -324,7 +412,7 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
     let mut elsewhere = HashMap::new();
     for (m, iface) in &lib.modules {
         for n in iface.values.keys().chain(iface.cons.keys()) {
-            if !values.contains_key(n) && !scope.cons.contains_key(n) {
+            if !is_internal(n) && !values.contains_key(n) && !scope.cons.contains_key(n) {
                 elsewhere.entry(n.clone()).or_insert_with(|| m.clone());
             }
         }
@@ -332,9 +420,18 @@ pub fn imports(module: &Module, lib: &Library, scope: &mut Scope, diags: &mut Ve
     Imports { values: values.into_iter().collect(), fixities, elsewhere }
 }
 
+/// The library-internal names of an interface (hidden from programs).
+fn internal_names(iface: &Interface) -> HashSet<String> {
+    iface.values.keys().chain(iface.types.keys()).chain(iface.cons.keys()).filter(|n| is_internal(n)).cloned().collect()
+}
+
 /// Whether `item` names something `iface` exports (reporting it if not).
 fn check_item(item: &ImportItem, iface: &Interface, module: &str, diags: &mut Vec<Diagnostic>) -> bool {
     let n = &item.name.text;
+    if is_internal(n) {
+        diags.push(Diagnostic::error(format!("module `{module}` does not export `{n}`"), item.name.span, "not exported"));
+        return false;
+    }
     if iface.values.contains_key(n) {
         if item.subordinates.is_some() {
             diags.push(Diagnostic::error(

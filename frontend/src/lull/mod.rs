@@ -35,6 +35,7 @@ pub mod check;
 pub mod env;
 pub mod infer;
 pub mod library;
+pub mod lower;
 pub mod resolve;
 pub mod scc;
 pub mod types;

@@ -5,7 +5,7 @@
 //! made into a global once per type it is used at.
 
 use lull_middle::core::builder::Builder as B;
-use lull_middle::core::ir::{Alt, ConRef, Expr, GlobalId, Pat as CPat, PrimOp, Rep, VarId};
+use lull_middle::core::ir::{Alt, ConRef, Expr, Pat as CPat, PrimOp, Rep, VarId};
 
 use super::{Ctx, Lowerer};
 use crate::lull::types::{Ty, TyCon};
@@ -50,7 +50,7 @@ fn result(ty: Option<&Ty>) -> Option<&Ty> {
 
 impl Lowerer<'_> {
     /// A global made once per key.
-    fn memo(&mut self, key: String, make: impl FnOnce(&mut Self) -> Expr) -> Expr {
+    pub(super) fn memo(&mut self, key: String, make: impl FnOnce(&mut Self) -> Expr) -> Expr {
         if let Some(g) = self.builtin_globals.get(&key) {
             return B::global(*g);
         }
@@ -260,6 +260,10 @@ impl Lowerer<'_> {
                     B::error(Rep::Value, "read")
                 }
             },
+            "genericLength" => {
+                let t = if at(result(ty)) == At::Double { "Double" } else { "Int" };
+                self.lib_global(&format!("lull'genericLength'{t}"), span)
+            }
             "sum" | "product" | "abs" | "signum" | "subtract" | "^" => {
                 let base = if name == "^" { "pow" } else { name };
                 let t = if at(result(ty)) == At::Double { "Double" } else { "Int" };
@@ -298,8 +302,8 @@ impl Lowerer<'_> {
                 At::Double => return self.builtin(ctx, "truncate", ty, span),
                 _ => self.tag_fun(),
             },
-            "ord" => self.rebox("lull'ord", self.known.chr, self.known.int),
-            "chr" => self.chr(),
+            "ord" | "lull'ord" => self.rebox("lull'ord", self.known.chr, self.known.int),
+            "chr" | "lull'chr" => self.chr(),
             "toEnum" => self.to_enum(at(result(ty)), span),
             "succ" | "pred" => {
                 let d = if name == "succ" { 1 } else { -1 };
@@ -377,7 +381,7 @@ impl Lowerer<'_> {
                 let later = l.io_case(B::app(B::var_ref(m), vec![B::var_ref(w)]), w1, r, B::var_ref(r));
                 B::lam(vec![m, w], B::con(l.known.io_res, vec![B::var_ref(w), later]))
             }),
-            "lull'kind" | "lull'tag" | "lull'conName" | "lull'conFixity" | "lull'fields" | "lull'fieldDescs" => {
+            "lull'kind" | "lull'tag" | "lull'conName" | "lull'conFixity" | "lull'arity" | "lull'field" | "lull'fieldDescs" => {
                 self.reflect(name, span)
             }
             _ => return None,

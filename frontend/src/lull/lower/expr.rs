@@ -4,7 +4,7 @@
 //! comprehensions (Wadler's translation, no `++`), and ranges.
 
 use lull_middle::core::builder::Builder as B;
-use lull_middle::core::ir::{Alt, ConRef, Expr, Lit, Pat as CPat, PrimOp, Rep, StrLit, VarId};
+use lull_middle::core::ir::{Alt, ConRef, Expr, Pat as CPat, PrimOp, Rep, StrLit, VarId};
 
 use super::{Bound, Ctx, Lowerer};
 use crate::lull::ast::{expr_span, Expr as E, Literal, Name, Stmt};
@@ -412,7 +412,7 @@ impl Lowerer<'_> {
         let up = self.if_i64(B::prim(PrimOp::IGt, vec![B::var_ref(x), B::var_ref(n)]), nil.clone(), cell.clone());
         let down = self.if_i64(B::prim(PrimOp::ILt, vec![B::var_ref(x), B::var_ref(n)]), nil, cell);
         let body = self.if_i64(B::prim(PrimOp::IGe, vec![B::var_ref(k), B::int(0)]), up, down);
-        let body = self.unbox(B::var_ref(i), self.known.int_or(boxc), x, |l| {
+        let body = self.unbox(B::var_ref(i), boxc, x, |l| {
             l.unbox(B::var_ref(d), l.known.int, k, |l| l.unbox(B::var_ref(to), boxc, n, |_| body))
         });
         self.b.define(go, B::lam(vec![i, d, to], body));
@@ -426,14 +426,6 @@ impl Lowerer<'_> {
             l.unbox(B::var_ref(bb), boxc, xb, |_| B::app(B::global(go), vec![B::var_ref(a), step, B::var_ref(c)]))
         });
         self.b.define(g, B::lam(vec![a, bb, c], body));
-        let _ = Lit::Int(0);
         g
-    }
-}
-
-impl super::Known {
-    /// The box itself (the step loop unboxes `i` with the element's box).
-    fn int_or(&self, boxc: ConRef) -> ConRef {
-        boxc
     }
 }

@@ -57,6 +57,15 @@ pub struct Lowered {
 /// run-time error locations.
 pub fn lower_program(checked: &Checked, lib: &Library, file: &str, source: &str) -> Result<Lowered, Vec<Diagnostic>> {
     let mut l = Lowerer::new(&checked.globals);
+    for decls in lib.checked.iter().map(|m| &m.module.decls).chain(std::iter::once(&checked.module.decls)) {
+        for d in decls {
+            if let Decl::Fixity(f) = d {
+                for op in &f.ops {
+                    l.con_fixity.insert(op.text.clone(), f.prec);
+                }
+            }
+        }
+    }
     for m in &lib.checked {
         let lib_file = format!("<library {}>", m.name);
         l.lower_module(&m.module.decls, &m.tables, &lib_file, None, true);
@@ -156,6 +165,9 @@ struct Lowerer<'g> {
     /// Builtins made into globals on demand, by a key naming the builtin
     /// and the type it was used at.
     builtin_globals: HashMap<String, GlobalId>,
+    /// The precedence of each operator with a fixity declaration (derived
+    /// `show` of infix constructors needs it).
+    con_fixity: HashMap<String, u8>,
     diags: Vec<Diagnostic>,
 }
 
@@ -222,6 +234,7 @@ impl<'g> Lowerer<'g> {
             lib: HashMap::new(),
             con_funs: HashMap::new(),
             builtin_globals: HashMap::new(),
+            con_fixity: HashMap::new(),
             diags: Vec::new(),
         }
     }
