@@ -56,12 +56,16 @@ pub struct Engine {
 /// The modes whose outcome depends on the evaluation engine.
 const ENGINE_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv];
 
+/// The modes the reference interpreter also runs: Lull programs too (their
+/// run under GC stress is not yet clean; see docs/lull-status.md).
+const INTERP_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv, Mode::Run];
+
 impl Engine {
     /// `lull` as it is: native code for `nf`, `conv` and `run --core`.
     pub const DEFAULT: Engine = Engine { name: "", args: &[], env: &[], modes: None, every: 1 };
     /// The reference interpreter.
     pub const INTERP: Engine =
-        Engine { name: "interp", args: &["--interp"], env: &[], modes: Some(ENGINE_MODES), every: 1 };
+        Engine { name: "interp", args: &["--interp"], env: &[], modes: Some(INTERP_MODES), every: 1 };
     /// Native code with the runtime's GC stress mode (a collection at every
     /// allocation check, with the heap checker).
     pub const GC_STRESS: Engine =

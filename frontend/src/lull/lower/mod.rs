@@ -114,7 +114,6 @@ struct Ctx<'a> {
     source: Option<&'a str>,
     /// The module's own top-level names.
     top: HashMap<String, GlobalId>,
-    is_lib: bool,
 }
 
 impl Ctx<'_> {
@@ -268,7 +267,7 @@ impl<'g> Lowerer<'g> {
     ) -> HashMap<String, GlobalId> {
         let mut ignored = Vec::new();
         let group = group_bindings(decls, true, &mut ignored);
-        let mut ctx = Ctx { tables, file, source, top: HashMap::new(), is_lib };
+        let mut ctx = Ctx { tables, file, source, top: HashMap::new() };
         // Declare every binder first: top-level bindings are mutually
         // recursive.
         let mut globals_of: Vec<Vec<GlobalId>> = Vec::new();
