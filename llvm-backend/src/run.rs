@@ -214,11 +214,17 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
 pub fn build_native(program: &Program<'_>, out: &Path) -> Result<(), Error> {
     let variant = rt_variant_from_env()?;
     let objects = compile_objects(program)?;
+    link_to(&objects, out, variant)
+}
+
+/// Links `objects` with the runtime `variant` in a temporary directory and
+/// copies the executable to `out`.
+fn link_to(objects: &[Vec<u8>], out: &Path, variant: RtVariant) -> Result<(), Error> {
     let dir = tempfile::Builder::new()
         .prefix("lull-")
         .tempdir()
         .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
-    let exe = link_executable(&objects, dir.path(), variant)?;
+    let exe = link_executable(objects, dir.path(), variant)?;
     std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
     Ok(())
 }
@@ -235,13 +241,7 @@ pub fn build_native_io(program: &Program<'_>, out: &Path) -> Result<(), Error> {
     let variant = rt_variant_from_env()?;
     let mut objects = compile_objects(program)?;
     objects.push(crate::codegen::io_marker_object()?);
-    let dir = tempfile::Builder::new()
-        .prefix("lull-")
-        .tempdir()
-        .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
-    let exe = link_executable(&objects, dir.path(), variant)?;
-    std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
-    Ok(())
+    link_to(&objects, out, variant)
 }
 
 /// Compiles, links and runs the IO program `program` (see [`Mode::Io`])
