@@ -47,6 +47,15 @@
  * a dynamic alloca gives -1, which we reject). Base and derived pointers
  * may name the same slot more than once, so we read every location of a
  * record first, relocate the bases, then write every slot.
+ *
+ * Note [A NULL base is a constant]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * LLVM's statepoint rewriting gives a value whose base is a constant (the
+ * address of a static closure, e.g. `return @id` on one arm of a case whose
+ * other arm returns a heap object) the base `null`: a phi of bases then
+ * reads `[null, %other]`. Such a pair names a static object that never
+ * moves, so the walk leaves both slots alone and the collector never sees
+ * the NULL. (A derived pointer into the heap always has a heap base.)
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -304,6 +313,9 @@ void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn, enum lull_w
             dold[i] = *dslot[i];
         }
         for (size_t i = 0; i < npairs; i++) {
+            if (bold[i] == NULL) {
+                continue; /* Note [A NULL base is a constant] */
+            }
             struct lull_object *nb = fn(proc, bold[i]);
             *bslot[i] = nb;
             if (dslot[i] != bslot[i]) {
