@@ -45,18 +45,31 @@ pub struct Captured {
     pub stderr: Vec<u8>,
 }
 
-/// Runs `cmd` with stdin closed (null), capturing stdout and stderr, and
-/// kills it when it runs longer than `limit`.
+/// Runs `cmd` with `stdin` as its standard input (closed, like
+/// `/dev/null`, when `None`), capturing stdout and stderr, and kills it when
+/// it runs longer than `limit`.
 ///
 /// The child runs in a process group of its own, and the whole group is
 /// killed at the limit: a grandchild (a program that `lull run` started,
 /// say) would otherwise keep the pipes open and the harness waiting.
-pub fn run(cmd: &mut Command, limit: Duration) -> std::io::Result<Captured> {
+pub fn run(cmd: &mut Command, stdin: Option<Vec<u8>>, limit: Duration) -> std::io::Result<Captured> {
     use std::os::unix::process::CommandExt;
-    let mut child = cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let input = if stdin.is_some() { Stdio::piped() } else { Stdio::null() };
+    let mut child = cmd.process_group(0).stdin(input).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    // A writer thread, so that a child that prints before it reads cannot
+    // deadlock against us; a child that exits early just closes the pipe.
+    let feeder = child.stdin.take().zip(stdin).map(|(mut pipe, bytes)| {
+        thread::spawn(move || {
+            use std::io::Write;
+            let _ = pipe.write_all(&bytes);
+        })
+    });
     let stdout = child.stdout.take().map(drain);
     let stderr = child.stderr.take().map(drain);
     let ending = wait_with_limit(&mut child, limit)?;
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
     let stdout = stdout.map(join_drain).unwrap_or_default();
     let stderr = stderr.map(join_drain).unwrap_or_default();
     Ok(Captured { ending, stdout, stderr })
@@ -113,7 +126,7 @@ mod tests {
     #[test]
     fn captures_output_and_status() {
         let captured =
-            run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), Duration::from_secs(10)).unwrap();
+            run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), None, Duration::from_secs(10)).unwrap();
         assert_eq!(captured.ending, Ending::Exited(3));
         assert_eq!(captured.stdout, b"out\n");
         assert_eq!(captured.stderr, b"err\n");
@@ -123,15 +136,27 @@ mod tests {
     fn kills_after_the_limit() {
         let start = Instant::now();
         // The grandchild `sleep` holds the pipes: it must be killed too.
-        let captured = run(Command::new("sh").args(["-c", "sleep 30; echo done"]), Duration::from_millis(200)).unwrap();
+        let captured = run(Command::new("sh").args(["-c", "sleep 30; echo done"]), None, Duration::from_millis(200)).unwrap();
         assert_eq!(captured.ending, Ending::TimedOut);
         assert!(start.elapsed() < Duration::from_secs(10));
     }
 
     #[test]
     fn stdin_is_closed() {
-        let captured = run(&mut Command::new("cat"), Duration::from_secs(10)).unwrap();
+        let captured = run(&mut Command::new("cat"), None, Duration::from_secs(10)).unwrap();
         assert_eq!(captured.ending, Ending::Exited(0));
         assert!(captured.stdout.is_empty());
+    }
+
+    #[test]
+    fn feeds_stdin() {
+        // More than a pipe buffer, so the writer must run beside the reader.
+        let input: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let captured = run(&mut Command::new("cat"), Some(input.clone()), Duration::from_secs(10)).unwrap();
+        assert_eq!(captured.ending, Ending::Exited(0));
+        assert_eq!(captured.stdout, input);
+        // A child that does not read its input still ends normally.
+        let captured = run(Command::new("true").arg("x"), Some(input), Duration::from_secs(10)).unwrap();
+        assert_eq!(captured.ending, Ending::Exited(0));
     }
 }

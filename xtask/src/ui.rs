@@ -357,7 +357,7 @@ fn discover_mode(dir: &Path, mode: Mode, cases: &mut Vec<Case>, problems: &mut V
             problems.push(format!("{path}: file without an extension"));
             continue;
         };
-        if ext == "stdout" || ext == "stderr" {
+        if ext == "stdout" || ext == "stderr" || ext == "stdin" {
             snapshots.push((stem.to_string(), path));
         } else if stem.contains('.') {
             // An auxiliary file, like conv/foo.b.lc.
@@ -372,7 +372,7 @@ fn discover_mode(dir: &Path, mode: Mode, cases: &mut Vec<Case>, problems: &mut V
             ));
         } else {
             problems.push(format!(
-                "{path}: unknown extension .{ext} (cases are {}; snapshots .stdout, .stderr; \
+                "{path}: unknown extension .{ext} (cases are {}; snapshots .stdout, .stderr; input .stdin; \
                  auxiliary files have a dot in their stem, like foo.b.lc)",
                 dotted(CASE_EXTENSIONS)
             ));
@@ -380,7 +380,7 @@ fn discover_mode(dir: &Path, mode: Mode, cases: &mut Vec<Case>, problems: &mut V
     }
     for (stem, path) in snapshots {
         if !case_stems.contains(&stem) {
-            problems.push(format!("{path}: snapshot without a case (delete it or restore its case)"));
+            problems.push(format!("{path}: snapshot or input without a case (delete it or restore its case)"));
         }
     }
     Ok(())
@@ -573,7 +573,17 @@ fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::R
         shell_quote(&config.bin.to_string_lossy()),
         args.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
     );
-    let captured = capture::run(&mut cmd, config.time_limit)
+    // `<case>.stdin` beside the case is its standard input; without one,
+    // stdin is closed.
+    let stdin_path = config.dir.join(case.snapshot("stdin"));
+    let stdin = match std::fs::read(&stdin_path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", case.snapshot("stdin"))),
+    };
+    let stdin_note = if stdin.is_some() { format!(" < {}", shell_quote(&case.snapshot("stdin"))) } else { String::new() };
+    let command_line = format!("{command_line}{stdin_note}");
+    let captured = capture::run(&mut cmd, stdin, config.time_limit)
         .map_err(|e| format!("command: {command_line}\ncannot run {}: {e}", config.bin.display()))?;
 
     let exit_ok = captured.ending == Ending::Exited(expected_exit);
@@ -848,6 +858,20 @@ exit 0
         f.config.bless = true;
         assert_eq!(f.run(), summary(6, 3, 0));
         assert_eq!(f.read("nf/a.stdout").as_deref(), Some("args: nf nf/a.lc\n"));
+    }
+
+    #[test]
+    fn a_stdin_file_is_the_case_input() {
+        let mut f = Fixture::new();
+        // `env sh -c cat` echoes the input.
+        f.write("run/in.lull", "{- ui-cmd: sh -c \"cat\" -}\n");
+        f.write("run/in.stdin", "line one\nline two\n");
+        f.write("run/in.stdout", "line one\nline two\n");
+        // Without a .stdin file, stdin is closed: cat prints nothing.
+        f.write("run/none.lull", "{- ui-cmd: sh -c \"cat\" -}\n");
+        f.write("run/lost.stdin", "\n"); // Input without a case.
+        f.config.bin = PathBuf::from("/usr/bin/env");
+        assert_eq!(f.run(), summary(2, 1, 0));
     }
 
     #[test]
