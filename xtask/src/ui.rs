@@ -58,7 +58,7 @@ const ENGINE_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv];
 
 /// The modes the reference interpreter also runs: Lull programs too (their
 /// run under GC stress is not yet clean; see docs/lull-status.md).
-const INTERP_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv, Mode::Run];
+const INTERP_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv, Mode::Run, Mode::RunFail];
 
 impl Engine {
     /// `lull` as it is: native code for `nf`, `conv` and `run --core`.
@@ -237,12 +237,13 @@ pub enum Mode {
     Core,
     Emit,
     Run,
+    RunFail,
     Check,
 }
 
 impl Mode {
-    const ALL: [Mode; 8] =
-        [Mode::Nf, Mode::Limit, Mode::Fail, Mode::Conv, Mode::Core, Mode::Emit, Mode::Run, Mode::Check];
+    const ALL: [Mode; 9] =
+        [Mode::Nf, Mode::Limit, Mode::Fail, Mode::Conv, Mode::Core, Mode::Emit, Mode::Run, Mode::RunFail, Mode::Check];
 
     fn dir(self) -> &'static str {
         match self {
@@ -253,6 +254,7 @@ impl Mode {
             Mode::Core => "core",
             Mode::Emit => "emit",
             Mode::Run => "run",
+            Mode::RunFail => "run-fail",
             Mode::Check => "check",
         }
     }
@@ -269,7 +271,7 @@ impl Mode {
             Mode::Fail => &["lc", "core", "lull"],
             Mode::Core => &["core"],
             Mode::Emit => &["lc", "core"],
-            Mode::Run | Mode::Check => &["lull"],
+            Mode::Run | Mode::RunFail | Mode::Check => &["lull"],
         }
     }
 
@@ -283,15 +285,21 @@ impl Mode {
             (Mode::Check, _) => &["emit", "--types"],
             (Mode::Conv, _) => &["conv"],
             (Mode::Emit, _) => &["emit", "--core"],
-            (Mode::Run, _) => &["run"],
+            (Mode::Run | Mode::RunFail, _) => &["run"],
         }
+    }
+
+    /// Whether its cases are programs that may touch files (they run in a
+    /// private directory).
+    fn runs_programs(self) -> bool {
+        matches!(self, Mode::Run | Mode::RunFail)
     }
 
     /// The exit status a case of this mode must end with.
     fn expected_exit(self) -> i32 {
         match self {
             Mode::Limit => 2,
-            Mode::Fail => 1,
+            Mode::Fail | Mode::RunFail => 1,
             _ => 0,
         }
     }
@@ -560,9 +568,13 @@ fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::R
     let blesses = config.bless && engine.is_default();
     let expected_exit = directives.exit.unwrap_or(case.mode.expected_exit());
 
+    // Programs may write files: each runs in a private copy of its case's
+    // directory (see `private_dir`), removed afterwards.
+    let private = if case.mode.runs_programs() { Some(private_dir(config, case)?) } else { None };
+    let cwd = private.as_ref().map_or(config.dir.as_path(), |dir| dir.path());
     let mut cmd = Command::new(&config.bin);
     cmd.args(&args)
-        .current_dir(&config.dir)
+        .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("RUST_BACKTRACE")
@@ -640,6 +652,30 @@ fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::R
         }
     }
     Ok(Verdict::Failed(report))
+}
+
+/// A temporary directory holding `<mode>/<case>` and its auxiliary files
+/// (`<mode>/<stem>.*.*`, like `run/io_read.input.txt`), so that a program
+/// run from it sees the same relative paths as from `tests/ui` (and its
+/// messages name the same files) while the files it writes go nowhere
+/// near the repository, and two engines running the case at once do not
+/// see each other's files.
+fn private_dir(config: &Config, case: &Case) -> std::result::Result<tempfile::TempDir, String> {
+    let dir = tempfile::Builder::new().prefix("lull-ui-").tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let mode_dir = dir.path().join(case.mode.dir());
+    std::fs::create_dir(&mode_dir).map_err(|e| format!("cannot make {}: {e}", mode_dir.display()))?;
+    let case_name = Path::new(&case.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let aux_prefix = format!("{}.", case_name.strip_suffix(&format!(".{}", case.ext)).unwrap_or(&case_name));
+    let source_dir = config.dir.join(case.mode.dir());
+    let entries = std::fs::read_dir(&source_dir).map_err(|e| format!("cannot read {}: {e}", source_dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_aux = name.strip_prefix(aux_prefix.as_str()).is_some_and(|rest| rest.contains('.'));
+        if name == case_name || is_aux {
+            std::fs::copy(entry.path(), mode_dir.join(&name)).map_err(|e| format!("cannot copy {name}: {e}"))?;
+        }
+    }
+    Ok(dir)
 }
 
 /// Writes a snapshot, or deletes it when the output is empty.
@@ -872,6 +908,20 @@ exit 0
         f.write("run/lost.stdin", "\n"); // Input without a case.
         f.config.bin = PathBuf::from("/usr/bin/env");
         assert_eq!(f.run(), summary(2, 1, 0));
+    }
+
+    #[test]
+    fn programs_run_in_a_private_directory() {
+        let mut f = Fixture::new();
+        // The program sees its case and its auxiliary files, and nothing
+        // it writes reaches tests/ui.
+        f.write("run/files.lull", "{- ui-cmd: sh -c \"ls run; echo x > out.txt\" -}\n");
+        f.write("run/files.input.txt", "data\n");
+        f.write("run/other.lull", "{- ui-cmd: true -}\n");
+        f.write("run/files.stdout", "files.input.txt\nfiles.lull\n");
+        f.config.bin = PathBuf::from("/usr/bin/env");
+        assert_eq!(f.run(), summary(2, 0, 0));
+        assert_eq!(f.read("out.txt"), None);
     }
 
     #[test]

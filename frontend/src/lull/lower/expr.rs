@@ -45,11 +45,7 @@ impl Lowerer<'_> {
             }
             E::Lam(pats, body, span) => {
                 let params: Vec<VarId> = (0..pats.len()).map(|i| self.b.var(&format!("p{i}"), Rep::Value)).collect();
-                let fail = Expr::Error {
-                    rep: Rep::Value,
-                    msg: "Non-exhaustive patterns in lambda".into(),
-                    loc: Some(ctx.loc(*span)),
-                };
+                let fail = ctx.pattern_fail("Non-exhaustive patterns in lambda", *span);
                 let mark = self.locals.len();
                 let plans: Vec<_> = params.iter().zip(pats).map(|(v, p)| self.plan(ctx, *v, p)).collect();
                 let b = self.expr(ctx, body);
@@ -67,8 +63,7 @@ impl Lowerer<'_> {
             E::Case(scrut, alts, span) => {
                 let s = self.expr(ctx, scrut);
                 let v = self.b.var("scrut", Rep::Value);
-                let fail =
-                    Expr::Error { rep: Rep::Value, msg: "Non-exhaustive patterns in case".into(), loc: Some(ctx.loc(*span)) };
+                let fail = ctx.pattern_fail("Non-exhaustive patterns in case", *span);
                 let eqs = alts.iter().map(|a| (std::slice::from_ref(&a.pat), &a.rhs, a.span)).collect();
                 let body = self.equations(ctx, &[v], eqs, fail);
                 B::let_(v, s, body)

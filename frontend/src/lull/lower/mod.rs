@@ -117,12 +117,15 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// `FILE:LINE:COL` of a span, as run-time errors name it.
+    /// `FILE:LINE:COL-COL` (or `FILE:(L,C)-(L,C)` across lines) of a span,
+    /// as GHC names source locations in run-time errors: the end is the
+    /// column of the span's last character, inclusive.
     fn loc(&self, span: Span) -> String {
         match self.source {
             Some(src) => {
                 let (l1, c1) = line_col(src, span.start);
-                let (l2, c2) = line_col(src, span.end);
+                let end = src.get(..span.end.min(src.len())).and_then(|s| s.char_indices().last()).map(|(i, _)| i);
+                let (l2, c2) = line_col(src, end.unwrap_or(span.start).max(span.start));
                 if l1 == l2 {
                     format!("{}:{}:{}-{}", self.file, l1, c1, c2)
                 } else {
@@ -131,6 +134,19 @@ impl Ctx<'_> {
             }
             None => self.file.to_string(),
         }
+    }
+
+    /// The error of a failed pattern match (`what` like "Non-exhaustive
+    /// patterns in case") at `span`. GHC's message for it ends with a
+    /// newline of its own, so its stderr has an empty line after the
+    /// message; ours too.
+    fn pattern_fail(&self, what: &str, span: Span) -> Expr {
+        Expr::Error { rep: Rep::Value, msg: format!("{what}\n"), loc: Some(self.loc(span)) }
+    }
+
+    /// The source text of a span (empty without the source).
+    fn text(&self, span: Span) -> &str {
+        self.source.and_then(|src| src.get(span.start..span.end)).unwrap_or("")
     }
 
     fn ty(&self, span: Span) -> Option<&Ty> {

@@ -56,15 +56,11 @@ impl Lowerer<'_> {
         }
     }
 
-    fn no_match(&self, ctx: &Ctx, what: String, span: Span) -> Expr {
-        Expr::Error { rep: Rep::Value, msg: what, loc: Some(ctx.loc(span)) }
-    }
-
     /// A function from its equations.
     pub(super) fn function(&mut self, ctx: &Ctx, name: &Name, clauses: &[&FunClause]) -> Expr {
         let arity = clauses[0].args.len();
         let span = clauses.iter().fold(clauses[0].span, |s, c| s.to(c.span));
-        let final_fail = self.no_match(ctx, format!("Non-exhaustive patterns in function {}", name.text), span);
+        let final_fail = ctx.pattern_fail(&format!("Non-exhaustive patterns in function {}", name.text), span);
         if arity == 0 {
             return self.rhs(ctx, &clauses[0].rhs, Some(final_fail), clauses[0].span);
         }
@@ -102,7 +98,7 @@ impl Lowerer<'_> {
     /// One alternative or equation's right-hand side: `where` bindings
     /// around guards; `fail` is taken when every guard fails.
     pub(super) fn rhs(&mut self, ctx: &Ctx, rhs: &Rhs, fail: Option<Expr>, span: Span) -> Expr {
-        let fail = fail.unwrap_or_else(|| self.no_match(ctx, "Non-exhaustive guards in a definition".into(), span));
+        let fail = fail.unwrap_or_else(|| ctx.pattern_fail("Non-exhaustive guards in a definition", span));
         self.local_decls(ctx, &rhs.wheres, |l| match &rhs.body {
             RhsBody::Plain(e) => l.expr(ctx, e),
             RhsBody::Guarded(gs) => {
@@ -193,7 +189,7 @@ impl Lowerer<'_> {
         let plan = self.plan(ctx, s, pat);
         let found = self.locals[mark..].iter().rev().find(|(n, _)| *n == name.text).map(|(_, v)| *v);
         self.locals.truncate(mark);
-        let fail = self.no_match(ctx, "Irrefutable pattern failed".into(), span);
+        let fail = ctx.pattern_fail(&format!("Non-exhaustive patterns in {}", pat_text(ctx, pat, 0)), span);
         let Some(v) = found else { return fail };
         let body = self.build(plan, B::var_ref(v), &fail);
         B::let_(s, whole, body)
@@ -260,7 +256,7 @@ impl Lowerer<'_> {
                 let probe = self.b.var("lz", Rep::Value);
                 let _ = self.plan(ctx, probe, q);
                 let names: Vec<String> = self.locals.drain(mark..).map(|(n, _)| n).collect();
-                let fail = self.no_match(ctx, "Irrefutable pattern failed".into(), pat_span(p));
+                let fail = ctx.pattern_fail(&format!("Non-exhaustive patterns in {}", pat_text(ctx, q, 0)), pat_span(p));
                 let mut binds = Vec::new();
                 for n in names {
                     let inner = self.b.var("lz", Rep::Value);
@@ -388,5 +384,37 @@ impl Lowerer<'_> {
                 )
             }
         }
+    }
+}
+
+/// A pattern as GHC prints it in "Non-exhaustive patterns in PAT" (the
+/// error of a lazy pattern that does not match): constructors applied with
+/// spaces, infix constructors with a space on each side, parentheses only
+/// where precedence needs them. `prec` is 0 at the top, 1 as the operand of
+/// an infix constructor, 2 as a constructor's argument.
+fn pat_text(ctx: &Ctx, p: &Pat, prec: u8) -> String {
+    let paren = |text: String, needs: bool| if needs { format!("({text})") } else { text };
+    match p {
+        Pat::Var(n) => n.text.clone(),
+        Pat::Wild(_) => "_".into(),
+        Pat::Lit(_, span) => ctx.text(*span).to_string(),
+        Pat::NegLit(_, span) => paren(ctx.text(*span).to_string(), prec > 0),
+        Pat::Con(n, args, _) if args.is_empty() => n.text.clone(),
+        Pat::Con(n, args, _) if args.len() == 2 && n.text.starts_with(':') => {
+            let text = format!("{} {} {}", pat_text(ctx, &args[0], 1), n.text, pat_text(ctx, &args[1], 1));
+            paren(text, prec > 0)
+        }
+        Pat::Con(n, args, _) => {
+            let parts: Vec<String> = args.iter().map(|a| pat_text(ctx, a, 2)).collect();
+            paren(format!("{} {}", n.text, parts.join(" ")), prec > 1)
+        }
+        Pat::Tuple(ps, _) => format!("({})", ps.iter().map(|q| pat_text(ctx, q, 0)).collect::<Vec<_>>().join(", ")),
+        Pat::Unit(_) => "()".into(),
+        Pat::List(ps, _) => format!("[{}]", ps.iter().map(|q| pat_text(ctx, q, 0)).collect::<Vec<_>>().join(", ")),
+        Pat::As(n, q, _) => format!("{}@{}", n.text, pat_text(ctx, q, 2)),
+        Pat::Lazy(q, _) => format!("~{}", pat_text(ctx, q, 2)),
+        Pat::Bang(q, _) => format!("!{}", pat_text(ctx, q, 2)),
+        Pat::Paren(q, _) | Pat::Sig(q, _, _) => pat_text(ctx, q, prec),
+        Pat::OpSeq(_, span) => ctx.text(*span).to_string(),
     }
 }
