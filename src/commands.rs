@@ -208,7 +208,12 @@ fn run_lull(a: RunArgs) -> Result<(), Failure> {
     let Program { module, entry } = input::lull_core(&src)?;
     let name = input::prog_name(&a.file);
     if a.interp {
-        let stats = interp::run_io(&module, entry, &limits(&a.limits), &a.args, &name)?;
+        // A run-time error is the program's: `PROG: msg`, as native code
+        // and GHC print it.
+        let stats = interp::run_io(&module, entry, &limits(&a.limits), &a.args, &name).map_err(|e| match e {
+            EvalError::Runtime { .. } | EvalError::Loop => Failure::Error(format!("{name}: {e}\n")),
+            other => Failure::from(other),
+        })?;
         report_stats(&a.limits, &stats);
         return Ok(());
     }

@@ -331,18 +331,26 @@ impl Lowerer<'_> {
             "stderr" => self.boxed_int(2),
             "lull'handleNum" | "lull'coerce" => self.identity(),
             "lull'quot" | "lull'rem" => {
-                let op = if name == "lull'quot" { PrimOp::IQuot } else { PrimOp::IRem };
+                // GHC: division by zero is an error; `quot minBound (-1)`
+                // overflows (an error too), `rem minBound (-1)` is 0.
+                let quot = name == "lull'quot";
+                let op = if quot { PrimOp::IQuot } else { PrimOp::IRem };
                 self.memo(format!("{name}'checked"), |l| {
                     l.binary(At::Int, |l, x, y| {
-                        let ok = B::con(l.known.int, vec![B::prim(op, vec![x, y.clone()])]);
+                        let ok = B::con(l.known.int, vec![B::prim(op, vec![x.clone(), y.clone()])]);
+                        let by_minus_one = if quot {
+                            let least = B::prim(PrimOp::IEq, vec![x.clone(), B::int(i64::MIN)]);
+                            let negated = B::con(l.known.int, vec![B::prim(PrimOp::INeg, vec![x])]);
+                            l.if_i64(least, B::error(Rep::Value, "arithmetic overflow"), negated)
+                        } else {
+                            B::con(l.known.int, vec![B::int(0)])
+                        };
                         let bnd = l.b.var("d", Rep::Int64);
+                        let alt = |n: i64, body| Alt { pat: CPat::Lit(lull_middle::core::ir::Lit::Int(n)), body };
                         B::case(
                             y,
                             bnd,
-                            vec![Alt {
-                                pat: CPat::Lit(lull_middle::core::ir::Lit::Int(0)),
-                                body: B::error(Rep::Value, "divide by zero"),
-                            }],
+                            vec![alt(0, B::error(Rep::Value, "divide by zero")), alt(-1, by_minus_one)],
                             Some(ok),
                         )
                     })
@@ -404,7 +412,9 @@ impl Lowerer<'_> {
             let (ib, cb) = (l.known.int, l.known.chr);
             l.unary((ib, Rep::Int64), |l, x| {
                 let ok = B::con(cb, vec![x.clone()]);
-                let bad = B::error(Rep::Value, "Prelude.chr: bad argument");
+                // GHC's message shows the argument (`showsPrec 11`).
+                let error = l.lib_global("lull'chrError", Span { start: 0, end: 0 });
+                let bad = B::app(error, vec![B::con(ib, vec![x.clone()])]);
                 let in_range = B::prim(PrimOp::IAnd, vec![
                     B::prim(PrimOp::IGe, vec![x.clone(), B::int(0)]),
                     B::prim(PrimOp::ILe, vec![x, B::int(0x10FFFF)]),
