@@ -21,7 +21,8 @@ pub enum Command {
     Emit(EmitArgs),
     /// Run a program and print its value.
     Run(RunArgs),
-    /// Check a Lull program (names and types); silent when it is well-typed.
+    /// Check a Lull program (names, types, and what lowering to Core needs,
+    /// like the type `read` returns); silent when it compiles.
     Check(CheckArgs),
     /// Compile a λ program or a Core module into a standalone executable
     /// that prints its normal form (it takes --max-steps, --max-memory in

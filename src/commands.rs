@@ -318,7 +318,7 @@ fn describe_signal(signal: i32) -> String {
 
 /// `lull check FILE`: silent when the program is well-typed.
 fn check(a: CheckArgs) -> Result<(), Failure> {
-    input::lull_program(&Source::file(&a.file)?).map(|_| ())
+    input::lull_core(&Source::file(&a.file)?).map(|_| ())
 }
 
 /// `lull emit --types FILE`: `name :: type` per top-level binding.

@@ -364,8 +364,8 @@ pub fn sig_scheme(
         let class = c.class.text.as_str();
         let meaning = match (mode, class) {
             (SigMode::User, "Eq" | "Ord" | "Show") => Some(None),
-            (SigMode::Library, "Eq" | "Ord" | "Show" | "Enum") => Some(Some("constrained")),
-            (SigMode::Library, "Num" | "Read") => Some(Some("num")),
+            (SigMode::Library, "Eq" | "Ord" | "Show" | "Enum" | "Read") => Some(Some("constrained")),
+            (SigMode::Library, "Num") => Some(Some("num")),
             (SigMode::Library, "Integral") => Some(Some("int")),
             (SigMode::Library, "Fractional" | "Floating" | "RealFrac" | "RealFloat") => Some(Some("double")),
             _ => None,

@@ -32,7 +32,7 @@
 //!
 //! Lull overloads numeric literals and the `Num` functions of the library
 //! over `Int` and `Double` only (LANGUAGE.md 1.6). An integer literal, or
-//! a library scheme variable with a `Num`/`Read` context, becomes a
+//! a library scheme variable with a `Num` context, becomes a
 //! *numeric* unification variable: it may only be unified with `Int`,
 //! `Double` or another variable (which becomes numeric); anything else is
 //! an error ("`Bool` is not a numeric type"). Numeric variables are never

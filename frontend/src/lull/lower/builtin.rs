@@ -207,6 +207,23 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The reader (`String -> Maybe (t, String)`, see `lull'readWith` in the
+    /// Prelude) of values of type `ty`, when `read` supports it.
+    fn reader(&mut self, ty: Option<&Ty>, span: Span) -> Option<Expr> {
+        let Some(Ty::Con(tc, args)) = ty else { return None };
+        let (name, parts) = match (*tc, args.len()) {
+            (TyCon::INT, 0) => ("lull'readsInt", 0),
+            (TyCon::DOUBLE, 0) => ("lull'readsDouble", 0),
+            (TyCon::LIST, 1) => ("lull'readsList", 1),
+            (tc, 2) if tc == TyCon::TUPLE2 => ("lull'readsPair", 2),
+            (tc, 3) if Some(tc) == TyCon::tuple(3) => ("lull'readsTriple", 3),
+            _ => return None,
+        };
+        let readers = args[..parts].iter().map(|a| self.reader(Some(a), span)).collect::<Option<Vec<_>>>()?;
+        let f = self.lib_global(name, span);
+        Some(if readers.is_empty() { f } else { B::app(f, readers) })
+    }
+
     /// The builtin `name` used at type `ty`, as a value.
     pub(super) fn builtin(&mut self, ctx: &Ctx, name: &str, ty: Option<&Ty>, span: Span) -> Option<Expr> {
         let _ = ctx;
@@ -252,11 +269,17 @@ impl Lowerer<'_> {
                 let x = self.b.var("x", Rep::Value);
                 B::lam(vec![x], B::app(put, vec![B::app(show, vec![B::var_ref(x)])]))
             }
-            "read" => match at(result(ty)) {
-                At::Double => self.lib_global("lull'read'Double", span),
-                At::Int => self.lib_global("lull'read'Int", span),
-                _ => {
-                    self.error(span, "`read` is supported at `Int` and `Double` only");
+            "read" => match self.reader(result(ty), span) {
+                Some(reader) => {
+                    let with = self.lib_global("lull'readWith", span);
+                    B::app(with, vec![reader])
+                }
+                None if matches!(result(ty), None | Some(Ty::Var(_) | Ty::Gen(_))) => {
+                    self.error(span, "the type that `read` returns here is ambiguous: annotate it, as in `read s :: Int`");
+                    B::error(Rep::Value, "read")
+                }
+                None => {
+                    self.error(span, "`read` is supported at `Int`, `Double`, and lists, pairs and triples of these");
                     B::error(Rep::Value, "read")
                 }
             },
