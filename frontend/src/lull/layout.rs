@@ -28,7 +28,8 @@
 //!   implicit blocks opened inside that construct (parse-error(t)):
 //!   `in` up to its `let`, `)` and `]` up to the matching bracket, `}` up
 //!   to the matching explicit `{`, `then` and `else` up to their `if`,
-//!   `of` up to its `case`, `where` closes `do` blocks on top, and an `=`
+//!   `of` up to its `case`, `where` closes `do` blocks on top (and a
+//!   `where` at the column of a `do` or `of` block closes that block), and an `=`
 //!   closes a `let` block whose current item already has its `=` (the
 //!   `let` of a guard, `f x | let y = x = y`);
 //! * `,` closes the implicit blocks opened inside the innermost bracket,
@@ -235,6 +236,19 @@ impl<'s> Layout<'s> {
                 return true;
             };
             let kind = b.kind;
+            if t.col == b.col && t.tok == Tok::Where && matches!(kind, Kind::Of | Kind::Do) {
+                // No alternative or statement starts with `where`: the `;`
+                // would be a parse error, so (parse-error(t)) the block
+                // closes and the `where` belongs to the enclosing equation.
+                self.drop_markers_above(i, kind, t);
+                if !self.errors.is_empty() {
+                    return false;
+                }
+                self.stack.truncate(i);
+                let at = self.last_end;
+                self.out.push((at, Tok::VRBrace, at));
+                continue;
+            }
             if t.col == b.col {
                 let at = self.last_end;
                 self.out.push((at, Tok::VSemi, at));

@@ -394,18 +394,20 @@ impl Lowerer<'_> {
         if let Some(g) = self.builtin_globals.get(&key) {
             return *g;
         }
-        // go i d to: i, i+d, ... while within `to` in the direction of d.
-        let go = self.b.declare("lull'enumStep");
+        // go i d to: i, i+d, ... while within `to` in the direction of d,
+        // stopping (as GHC does) where the next element would wrap around.
+        let go = self.b.declare(&format!("lull'enumStep'{key}"));
         let (i, d, to) = (self.b.var("i", Rep::Value), self.b.var("d", Rep::Value), self.b.var("to", Rep::Value));
         let (x, k, n) = (self.b.var("x", Rep::Int64), self.b.var("k", Rep::Int64), self.b.var("n", Rep::Int64));
         let nil = B::con(self.known.nil, vec![]);
-        let next = B::app(
-            B::global(go),
-            vec![B::con(boxc, vec![B::prim(PrimOp::IAdd, vec![B::var_ref(x), B::var_ref(k)])]), B::var_ref(d), B::var_ref(to)],
-        );
-        let cell = B::con(self.known.cons, vec![B::var_ref(i), next]);
-        let up = self.if_i64(B::prim(PrimOp::IGt, vec![B::var_ref(x), B::var_ref(n)]), nil.clone(), cell.clone());
-        let down = self.if_i64(B::prim(PrimOp::ILt, vec![B::var_ref(x), B::var_ref(n)]), nil, cell);
+        let y = || B::prim(PrimOp::IAdd, vec![B::var_ref(x), B::var_ref(k)]);
+        let next = B::app(B::global(go), vec![B::con(boxc, vec![y()]), B::var_ref(d), B::var_ref(to)]);
+        let next_up = self.if_i64(B::prim(PrimOp::ILt, vec![y(), B::var_ref(x)]), nil.clone(), next.clone());
+        let next_down = self.if_i64(B::prim(PrimOp::IGt, vec![y(), B::var_ref(x)]), nil.clone(), next);
+        let cell_up = B::con(self.known.cons, vec![B::var_ref(i), next_up]);
+        let cell_down = B::con(self.known.cons, vec![B::var_ref(i), next_down]);
+        let up = self.if_i64(B::prim(PrimOp::IGt, vec![B::var_ref(x), B::var_ref(n)]), nil.clone(), cell_up);
+        let down = self.if_i64(B::prim(PrimOp::ILt, vec![B::var_ref(x), B::var_ref(n)]), nil, cell_down);
         let body = self.if_i64(B::prim(PrimOp::IGe, vec![B::var_ref(k), B::int(0)]), up, down);
         let body = self.unbox(B::var_ref(i), boxc, x, |l| {
             l.unbox(B::var_ref(d), l.known.int, k, |l| l.unbox(B::var_ref(to), boxc, n, |_| body))
