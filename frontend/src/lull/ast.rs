@@ -115,6 +115,9 @@ pub struct ConDecl {
     /// Record syntax `K { x :: Int }` was used (rejected later: records are
     /// not part of Lull).
     pub record: bool,
+    /// Declared infix (`t1 :+ t2`, ``t1 `K` t2``): derived `show` prints it
+    /// infix, as GHC does.
+    pub infix: bool,
     pub span: Span,
 }
 

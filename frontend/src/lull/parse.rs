@@ -756,7 +756,7 @@ pub fn newtype_decl(
         errs.push(Diagnostic::error("a context on a `newtype` is not supported", s, "this context"));
     }
     let (name, params) = decl_head(errs, head.1, "`newtype`");
-    let ConDecl { name: con_name, mut fields, record, span: con_span } = con;
+    let ConDecl { name: con_name, mut fields, record, span: con_span, .. } = con;
     if record {
         errs.push(
             Diagnostic::error("record syntax is not supported", con_span, "a record constructor")
@@ -793,7 +793,7 @@ pub fn con_decl(errs: &mut Vec<Diagnostic>, fs: Vec<(bool, Type)>, span: Span) -
             Name { text: "?".into(), span }
         }
     };
-    ConDecl { name, fields: it.map(|(strict, ty)| Field { strict, ty }).collect(), record: false, span }
+    ConDecl { name, fields: it.map(|(strict, ty)| Field { strict, ty }).collect(), record: false, infix: false, span }
 }
 
 /// `t1 :+ t2`.
@@ -810,7 +810,7 @@ pub fn infix_con_decl(a: Vec<(bool, Type)>, op: Name, b: Vec<(bool, Type)>, span
         };
         Field { strict, ty }
     };
-    ConDecl { name: op, fields: vec![side(a), side(b)], record: false, span }
+    ConDecl { name: op, fields: vec![side(a), side(b)], record: false, infix: true, span }
 }
 
 /// The fields of one record field declaration `x, y :: t`: one field

@@ -59,10 +59,16 @@ pub fn lower_program(checked: &Checked, lib: &Library, file: &str, source: &str)
     let mut l = Lowerer::new(&checked.globals);
     for decls in lib.checked.iter().map(|m| &m.module.decls).chain(std::iter::once(&checked.module.decls)) {
         for d in decls {
-            if let Decl::Fixity(f) = d {
-                for op in &f.ops {
-                    l.con_fixity.insert(op.text.clone(), f.prec);
+            match d {
+                Decl::Fixity(f) => {
+                    for op in &f.ops {
+                        l.con_fixity.insert(op.text.clone(), f.prec);
+                    }
                 }
+                Decl::Data(data) => {
+                    l.infix_cons.extend(data.cons.iter().filter(|c| c.infix).map(|c| c.name.text.clone()));
+                }
+                _ => {}
             }
         }
     }
@@ -183,6 +189,8 @@ struct Lowerer<'g> {
     /// The precedence of each operator with a fixity declaration (derived
     /// `show` of infix constructors needs it).
     con_fixity: HashMap<String, u8>,
+    /// The constructors declared infix (see `ConDecl::infix`).
+    infix_cons: std::collections::HashSet<String>,
     diags: Vec<Diagnostic>,
 }
 
@@ -250,6 +258,7 @@ impl<'g> Lowerer<'g> {
             con_funs: HashMap::new(),
             builtin_globals: HashMap::new(),
             con_fixity: HashMap::new(),
+            infix_cons: Default::default(),
             diags: Vec::new(),
         }
     }

@@ -180,8 +180,16 @@ impl Lowerer<'_> {
                 l.per_con(
                     vec![],
                     |l, _, con, _| {
+                        // As derived `show` prints the name: ``K`` when
+                        // declared infix, `(:+)` when declared prefix.
                         let n = l.b.module().con(con).name.clone();
-                        l.string(&n)
+                        let operator = n.starts_with(':');
+                        let shown = match (operator, l.infix_cons.contains(&n)) {
+                            (false, true) => format!("`{n}`"),
+                            (true, false) => format!("({n})"),
+                            _ => n,
+                        };
+                        l.string(&shown)
                     },
                     nil,
                 )
@@ -190,7 +198,7 @@ impl Lowerer<'_> {
                 vec![],
                 |l, _, con, _| {
                     let n = &l.b.module().con(con).name;
-                    let p = if n.starts_with(':') && n.len() > 1 {
+                    let p = if l.infix_cons.contains(n) {
                         l.con_fixity.get(n).copied().unwrap_or(9) as i64
                     } else {
                         -1
