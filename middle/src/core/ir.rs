@@ -571,6 +571,64 @@ impl fmt::Display for PrimOp {
     }
 }
 
+impl Expr {
+    /// Calls `f` on each direct sub-expression, in evaluation-independent
+    /// order (scrutinee, alternatives, default; bound expressions before
+    /// bodies). Walks that must not recurse on depth keep their own stack
+    /// of children (Note [No recursion on term depth] in `core/mod.rs`).
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        match self {
+            Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
+            Expr::Lam(_, body) => f(body),
+            Expr::App(g, args) => {
+                f(g);
+                args.iter().for_each(f);
+            }
+            Expr::Let(_, a, b) | Expr::LetStrict(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Expr::LetRec(binds, body) => {
+                binds.iter().for_each(|(_, e)| f(e));
+                f(body);
+            }
+            Expr::Case(c) => {
+                f(&c.scrut);
+                c.alts.iter().for_each(|a| f(&a.body));
+                c.default.iter().for_each(f);
+            }
+            Expr::Con(_, args) | Expr::Prim(_, args) => args.iter().for_each(f),
+        }
+    }
+
+    /// [`Expr::for_each_child`] with mutable access.
+    pub fn for_each_child_mut<'a>(&'a mut self, mut f: impl FnMut(&'a mut Expr)) {
+        match self {
+            Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
+            Expr::Lam(_, body) => f(body),
+            Expr::App(g, args) => {
+                f(g);
+                args.iter_mut().for_each(f);
+            }
+            Expr::Let(_, a, b) | Expr::LetStrict(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Expr::LetRec(binds, body) => {
+                binds.iter_mut().for_each(|(_, e)| f(e));
+                f(body);
+            }
+            Expr::Case(c) => {
+                let c = &mut **c;
+                f(&mut c.scrut);
+                c.alts.iter_mut().for_each(|a| f(&mut a.body));
+                c.default.iter_mut().for_each(f);
+            }
+            Expr::Con(_, args) | Expr::Prim(_, args) => args.iter_mut().for_each(f),
+        }
+    }
+}
+
 /// Drop deep expressions without recursion: Rust's derived `Drop` recurses
 /// on the depth of the tree, and a stack overflow aborts the process.
 /// See Note [No recursion on term depth] in `core/mod.rs`.

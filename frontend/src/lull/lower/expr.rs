@@ -138,6 +138,39 @@ impl Lowerer<'_> {
             return self.con(ctx, n, args);
         }
         let f = self.var(ctx, n);
+        // `seq a b` applied in place: evaluate `a`, then `b` is the result
+        // (a tail expression, not a lazy argument: entering it as a thunk
+        // would push an update frame per call of a loop like `go m xs`
+        // with `m \`seq\` go m xs`).
+        let is_seq = matches!(&f, Expr::Global(g) if self.builtin_globals.get("lull'seq") == Some(g));
+        if is_seq && args.len() >= 2 {
+            let mut args = args;
+            let rest = args.split_off(2);
+            let b = args.pop().unwrap_or_else(|| B::error(Rep::Value, "seq"));
+            let a = args.pop().unwrap_or_else(|| B::error(Rep::Value, "seq"));
+            let bnd = self.b.var("s", Rep::Value);
+            return B::app(B::case(a, bnd, vec![], Some(b)), rest);
+        }
+        // `&&`, `||` and `$` applied in place, for the same reason: their
+        // second operand is the tail of a loop like `all`.
+        let lib_fn = |l: &Self, name: &str| matches!(&f, Expr::Global(g) if l.lib.get(name) == Some(g));
+        if args.len() >= 2 && (lib_fn(self, "&&") || lib_fn(self, "||") || lib_fn(self, "$")) {
+            let and = lib_fn(self, "&&");
+            let or = lib_fn(self, "||");
+            let mut args = args;
+            let rest = args.split_off(2);
+            let b = args.pop().unwrap_or_else(|| B::error(Rep::Value, "operator"));
+            let a = args.pop().unwrap_or_else(|| B::error(Rep::Value, "operator"));
+            let (t, fl) = (B::con(self.known.true_, vec![]), B::con(self.known.false_, vec![]));
+            let applied = if and {
+                self.if_bool(a, b, fl)
+            } else if or {
+                self.if_bool(a, t, b)
+            } else {
+                B::app(a, vec![b])
+            };
+            return B::app(applied, rest);
+        }
         B::app(f, args)
     }
 

@@ -16,6 +16,17 @@
 //! variable for every sub-value it will take apart and brings the
 //! pattern's names into scope (so that the right-hand side can be lowered
 //! next), then `build` wraps the lowered right-hand side in the tests.
+//!
+//! Note [Failure is a join point]
+//! ------------------------------
+//! A failure expression is only ever jumped to from the tail of a test, so
+//! it must not be a thunk: entering a thunk pushes an update frame, and a
+//! recursive function whose first equation fails on every call
+//! (`length n [] = n; length n (_:xs) = ...`) would then grow the stack by
+//! a frame per call and keep every frame's list cell alive. So a failure
+//! expression used once (not under a lambda) is put in place of its one
+//! use; one used at several tests becomes a function of one ignored
+//! argument, bound once and tail-called with `()` where a test fails.
 
 use lull_middle::core::builder::Builder as B;
 use lull_middle::core::ir::{Alt, ConRef, Expr, Lit, Pat as CPat, Rep, VarId};
@@ -44,14 +55,27 @@ pub(super) enum Plan {
 
 impl Lowerer<'_> {
     /// An atom for a failure expression: errors and variables are used as
-    /// they are, anything else is bound lazily around what `k` builds.
+    /// they are; anything else is named around what `k` builds, see Note
+    /// [Failure is a join point].
     pub(super) fn with_fail(&mut self, fail: Expr, k: impl FnOnce(&mut Self, Expr) -> Expr) -> Expr {
         match fail {
             Expr::Var(_) | Expr::Error { .. } | Expr::Global(_) => k(self, fail),
             e => {
                 let f = self.b.var("fail", Rep::Value);
-                let body = k(self, B::var_ref(f));
-                B::let_(f, e, body)
+                let mut body = k(self, B::var_ref(f));
+                match uses(&body, f) {
+                    Uses { count: 0, .. } => body,
+                    Uses { count: 1, under_lambda: false } => {
+                        replace_var(&mut body, f, &mut |_| e.clone());
+                        body
+                    }
+                    _ => {
+                        let unit = B::con(self.known.unit, vec![]);
+                        replace_var(&mut body, f, &mut |v| B::app(B::var_ref(v), vec![unit.clone()]));
+                        let u = self.b.var("u", Rep::Value);
+                        B::let_(f, B::lam(vec![u], e), body)
+                    }
+                }
             }
         }
     }
@@ -416,5 +440,40 @@ fn pat_text(ctx: &Ctx, p: &Pat, prec: u8) -> String {
         Pat::Bang(q, _) => format!("!{}", pat_text(ctx, q, 2)),
         Pat::Paren(q, _) | Pat::Sig(q, _, _) => pat_text(ctx, q, prec),
         Pat::OpSeq(_, span) => ctx.text(*span).to_string(),
+    }
+}
+
+/// How often a variable occurs, and whether some occurrence is under a
+/// lambda (where moving an expression could repeat its work).
+struct Uses {
+    count: usize,
+    under_lambda: bool,
+}
+
+fn uses(e: &Expr, v: VarId) -> Uses {
+    let mut found = Uses { count: 0, under_lambda: false };
+    let mut stack = vec![(e, false)];
+    while let Some((e, lam)) = stack.pop() {
+        match e {
+            Expr::Var(w) if *w == v => {
+                found.count += 1;
+                found.under_lambda |= lam;
+            }
+            Expr::Lam(_, body) => stack.push((body, true)),
+            _ => e.for_each_child(|c| stack.push((c, lam))),
+        }
+    }
+    found
+}
+
+/// Replaces every occurrence of `v` in `e` by `by(v)`.
+fn replace_var(e: &mut Expr, v: VarId, by: &mut impl FnMut(VarId) -> Expr) {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if matches!(e, Expr::Var(w) if *w == v) {
+            *e = by(v);
+            continue;
+        }
+        e.for_each_child_mut(|c| stack.push(c));
     }
 }

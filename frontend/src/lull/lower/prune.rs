@@ -43,62 +43,21 @@ pub(super) fn prune(mut module: Module, entry: GlobalId) -> (Module, GlobalId) {
 fn each_global(e: &Expr, mut f: impl FnMut(GlobalId)) {
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
-        match e {
-            Expr::Global(g) => f(*g),
-            Expr::Var(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
-            Expr::Lam(_, b) => stack.push(b),
-            Expr::App(g, args) => {
-                stack.push(g);
-                stack.extend(args.iter());
-            }
-            Expr::Let(_, a, b) | Expr::LetStrict(_, a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::LetRec(binds, b) => {
-                stack.extend(binds.iter().map(|(_, e)| e));
-                stack.push(b);
-            }
-            Expr::Case(c) => {
-                stack.push(&c.scrut);
-                stack.extend(c.alts.iter().map(|a| &a.body));
-                stack.extend(c.default.iter());
-            }
-            Expr::Con(_, args) | Expr::Prim(_, args) => stack.extend(args.iter()),
+        if let Expr::Global(g) = e {
+            f(*g);
         }
+        e.for_each_child(|c| stack.push(c));
     }
 }
 
 fn rename_globals(e: &mut Expr, new_id: &[Option<GlobalId>]) {
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
-        match e {
-            Expr::Global(g) => {
-                if let Some(n) = new_id[g.index()] {
-                    *g = n;
-                }
+        if let Expr::Global(g) = e {
+            if let Some(n) = new_id[g.index()] {
+                *g = n;
             }
-            Expr::Var(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
-            Expr::Lam(_, b) => stack.push(b),
-            Expr::App(g, args) => {
-                stack.push(g);
-                stack.extend(args.iter_mut());
-            }
-            Expr::Let(_, a, b) | Expr::LetStrict(_, a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::LetRec(binds, b) => {
-                stack.extend(binds.iter_mut().map(|(_, e)| e));
-                stack.push(b);
-            }
-            Expr::Case(c) => {
-                let c = &mut **c;
-                stack.push(&mut c.scrut);
-                stack.extend(c.alts.iter_mut().map(|a| &mut a.body));
-                stack.extend(c.default.iter_mut());
-            }
-            Expr::Con(_, args) | Expr::Prim(_, args) => stack.extend(args.iter_mut()),
         }
+        e.for_each_child_mut(|c| stack.push(c));
     }
 }
