@@ -56,8 +56,8 @@ pub struct Engine {
 /// The modes whose outcome depends on the evaluation engine.
 const ENGINE_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv];
 
-/// The modes the reference interpreter also runs: Lull programs too (their
-/// run under GC stress is not yet clean; see docs/lull-status.md).
+/// The modes the reference interpreter and the GC stress mode also run:
+/// the engine modes and Lull programs.
 const INTERP_MODES: &[Mode] = &[Mode::Nf, Mode::Core, Mode::Conv, Mode::Run, Mode::RunFail];
 
 impl Engine {
@@ -69,7 +69,7 @@ impl Engine {
     /// Native code with the runtime's GC stress mode (a collection at every
     /// allocation check, with the heap checker).
     pub const GC_STRESS: Engine =
-        Engine { name: "gc-stress", args: &[], env: &[("LULL_GC_STRESS", "1")], modes: Some(ENGINE_MODES), every: 1 };
+        Engine { name: "gc-stress", args: &[], env: &[("LULL_GC_STRESS", "1")], modes: Some(INTERP_MODES), every: 1 };
     /// Native code linked with the runtime built with
     /// `-fsanitize=address,undefined`, on every fourth case.
     pub const ASAN_SAMPLE: Engine =
@@ -112,10 +112,22 @@ pub fn engines() -> Vec<Engine> {
     vec![Engine::DEFAULT, Engine::INTERP]
 }
 
+/// The modes of Lull programs.
+const PROGRAM_MODES: &[Mode] = &[Mode::Run, Mode::RunFail];
+
 /// The engines of `cargo xtask test`: also the GC stress mode and the
-/// sanitizer runtime (on a quarter of the cases unless `full`).
+/// sanitizer runtime. Unless `full`, the sanitizer runs on a quarter of the
+/// cases, and the GC stress mode (whose cost grows with the square of a
+/// program's live data) on a quarter of the Lull programs.
 pub fn test_engines(full: bool) -> Vec<Engine> {
-    vec![Engine::DEFAULT, Engine::INTERP, Engine::GC_STRESS, if full { Engine::ASAN } else { Engine::ASAN_SAMPLE }]
+    let sample = if full { 1 } else { 4 };
+    vec![
+        Engine::DEFAULT,
+        Engine::INTERP,
+        Engine { modes: Some(ENGINE_MODES), ..Engine::GC_STRESS },
+        Engine { modes: Some(PROGRAM_MODES), every: sample, ..Engine::GC_STRESS },
+        if full { Engine::ASAN } else { Engine::ASAN_SAMPLE },
+    ]
 }
 
 /// Builds `lull`, runs the UI cases and fails when any case fails.
@@ -188,6 +200,7 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
         runs.extend(mine.step_by(engine.every.max(1)).map(|c| (c, engine)));
     }
     runs.retain(|(case, engine)| config.filter.as_ref().is_none_or(|f| engine.label(case).contains(f.as_str())));
+    runs.retain(|(case, engine)| engine.is_default() || !skips(config, case, engine));
 
     let next = AtomicUsize::new(0);
     let verdicts: Mutex<Vec<(usize, Verdict)>> = Mutex::new(Vec::with_capacity(cases.len()));
@@ -225,6 +238,13 @@ pub fn run_suite(config: &Config) -> Result<Summary> {
     }
     println!("\nui: {} passed, {} failed, {} blessed", summary.passed, summary.failed, summary.blessed);
     Ok(summary)
+}
+
+/// Whether `case` says `ui-skip-engine:` of `engine` (an unreadable case
+/// is not skipped: running it reports the problem).
+fn skips(config: &Config, case: &Case, engine: &Engine) -> bool {
+    let Ok(text) = std::fs::read_to_string(config.dir.join(&case.path)) else { return false };
+    parse_directives(&text).is_ok_and(|d| d.skip_engines.iter().any(|e| e == engine.name))
 }
 
 /// A directory of `tests/ui`: how its cases are run.
@@ -417,6 +437,9 @@ struct Directives {
     exit: Option<i32>,
     /// `ui-cmd:` the whole argument list, `{file}` standing for the case.
     cmd: Option<Vec<String>>,
+    /// `ui-skip-engine:` engines that do not run this case (with the
+    /// reason in the case's comments).
+    skip_engines: Vec<String>,
 }
 
 /// Reads the `ui-args:`, `ui-exit:` and `ui-cmd:` directives of a case.
@@ -424,11 +447,12 @@ fn parse_directives(text: &str) -> std::result::Result<Directives, String> {
     let mut directives = Directives::default();
     for (number, line) in text.lines().enumerate() {
         let number = number + 1;
-        for key in ["ui-args:", "ui-exit:", "ui-cmd:"] {
+        for key in ["ui-args:", "ui-exit:", "ui-cmd:", "ui-skip-engine:"] {
             let Some(at) = line.find(key) else { continue };
             let value = strip_comment_closer(&line[at + key.len()..]);
             match key {
                 "ui-args:" => directives.args.extend(split_args(value)?),
+                "ui-skip-engine:" => directives.skip_engines.extend(split_args(value)?),
                 "ui-exit:" => {
                     let code = value
                         .parse()
@@ -737,6 +761,8 @@ mod tests {
         assert!(parse_directives("ui-exit: two").is_err());
         assert!(parse_directives("ui-exit: 1\nui-exit: 2").is_err());
         assert!(parse_directives("ui-cmd: nf\nui-args: --x").is_err());
+        let d = parse_directives("-- ui-skip-engine: gc-stress asan\n").unwrap();
+        assert_eq!(d.skip_engines, ["gc-stress", "asan"]);
     }
 
     /// A fake `lull`: prints its arguments on stdout, `warning` on stderr
@@ -884,15 +910,17 @@ exit 0
         f.write("emit/e.stdout", "args: emit --core emit/e.lc\n");
         let rt = Engine { name: "rt", env: &[("LULL_RT", "x")], every: 2, ..Engine::INTERP };
         f.config.engines = vec![Engine::DEFAULT, Engine::INTERP, Engine { args: &[], ..rt }];
-        // Default: 4 pass. interp: b and c pass, a fails. rt (a and c):
+        f.write("nf/d.lc", "/- ui-skip-engine: interp -/\n");
+        f.write("nf/d.stdout", "args: nf nf/d.lc\n");
+        // Default: 5 pass. interp: b and c pass, a fails, d is skipped. rt (a and c):
         // both print `rt: x` too, so both fail.
-        assert_eq!(f.run(), summary(6, 3, 0));
+        assert_eq!(f.run(), summary(7, 3, 0));
         f.config.filter = Some("[interp]".into());
         assert_eq!(f.run(), summary(2, 1, 0));
         // Blessing never takes another engine's output.
         f.config.filter = None;
         f.config.bless = true;
-        assert_eq!(f.run(), summary(6, 3, 0));
+        assert_eq!(f.run(), summary(7, 3, 0));
         assert_eq!(f.read("nf/a.stdout").as_deref(), Some("args: nf nf/a.lc\n"));
     }
 
