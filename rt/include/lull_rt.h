@@ -322,6 +322,9 @@ int64_t lull_rt_getchar(struct lull_proc *proc);
  * files opened by lull_rt_hopen. */
 int64_t lull_rt_dataid(struct lull_proc *proc, struct lull_object *v);
 int64_t lull_rt_fshowchar(double x, int64_t i);
+/* The Unicode property `which` of code point c (PrimOp::UniProp): 0 the
+   general category, 1 the simple upper case, 2 the simple lower case. */
+int64_t lull_rt_uniprop(int64_t c, int64_t which);
 double lull_rt_fdec(int64_t m, int64_t e);
 void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c);
 int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h);

@@ -859,6 +859,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("{r} = call i64 @lull_rt_fshowchar(double {}, i64 {}) #0", xs[0], xs[1]));
             }
             FDec => self.line(format!("{r} = call double @lull_rt_fdec(i64 {}, i64 {}) #0", xs[0], xs[1])),
+            UniProp => self.line(format!("{r} = call i64 @lull_rt_uniprop(i64 {}, i64 {}) #0", xs[0], xs[1])),
             HPutChar => {
                 self.line(format!("call void @lull_rt_hputchar(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);

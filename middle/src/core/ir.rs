@@ -373,6 +373,12 @@ pub enum PrimOp {
     FShowChar,
     /// `(m, e) -> f64`: the double nearest to `m * 10^e`.
     FDec,
+    /// `(c, which) -> i64`: a Unicode property of code point `c` (as GHC
+    /// 9.0.2's Data.Char has them, Unicode 12.1): `which` 0 its general
+    /// category (GHC's `GeneralCategory` order, 29 unassigned), 1 its simple
+    /// upper-case mapping, 2 its simple lower-case mapping (`c` itself when
+    /// it has none, or when `c` is no code point).
+    UniProp,
     /// `(token, handle, char) -> token`: writes a code point (UTF-8) to a
     /// handle: 1 standard output, 2 standard error, >= 3 a file of `HOpen`.
     HPutChar,
@@ -455,6 +461,7 @@ impl PrimOp {
         PrimOp::FPow,
         PrimOp::FShowChar,
         PrimOp::FDec,
+        PrimOp::UniProp,
         PrimOp::HPutChar,
         PrimOp::HGetChar,
         PrimOp::HFlush,
@@ -512,6 +519,7 @@ impl PrimOp {
             FTan => "ftan",
             FAtan2 => "fatan2",
             FPow => "fpow",
+            UniProp => "uniprop",
             FShowChar => "fshowchar",
             FDec => "fdec",
             HPutChar => "hputchar",
@@ -553,6 +561,7 @@ impl PrimOp {
             ConTag | DataId => pure(&[Value], I),
             FSqrt | FExp | FLog | FSin | FCos | FTan => pure(F, F),
             FAtan2 | FPow => pure(FF, F),
+            UniProp => pure(&[Int64, Int64], I),
             FShowChar => pure(&[Float64, Int64], I),
             FDec => pure(II_I, F),
             HPutChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value], effect: true },

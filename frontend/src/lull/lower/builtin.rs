@@ -387,6 +387,9 @@ impl Lowerer<'_> {
                 let body = l.unbox(B::var_ref(ps[0]), db, x, |l| l.unbox(B::var_ref(ps[1]), ib, i, |_| body));
                 B::lam(ps, body)
             }),
+            "lull'uniProp" => self.memo(name.into(), |l| {
+                l.binary(At::Int, |l, c, w| B::con(l.known.int, vec![B::prim(PrimOp::UniProp, vec![c, w])]))
+            }),
             "lull'fdec" => self.memo(name.into(), |l| {
                 l.binary(At::Int, |l, m, e| B::con(l.known.double, vec![B::prim(PrimOp::FDec, vec![m, e])]))
             }),

@@ -893,6 +893,7 @@ impl<'p> Machine<'p> {
                 Val::Int(usize::try_from(i).ok().and_then(|i| self.shown.1.get(i)).map_or(-1, |b| *b as i64))
             }
             FDec => Val::Float(crate::core::numeric::dec_to_double(int(self, 0)?, int(self, 1)?)),
+            UniProp => Val::Int(crate::core::unicode::property(int(self, 0)?, int(self, 1)?)),
             HPutChar => {
                 let tok = arg(self, 0)?;
                 let (h, c) = (int(self, 1)?, int(self, 2)?);
