@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gc.h"
 #include "nf.h"
@@ -314,9 +315,18 @@ static int read_byte(void) {
  * for a malformed sequence (the interpreter's read_char). */
 int64_t lull_rt_getchar(struct lull_proc *proc) {
     (void)proc;
-    lull_in_stdio = 1;
-    fflush(stdout);
-    lull_in_stdio = 0;
+    /* A prompt written before a read must be seen when a person answers
+       it; into a pipe or a file, flushing per character read would cost a
+       write per character. */
+    static int stdout_is_tty = -1;
+    if (stdout_is_tty < 0) {
+        stdout_is_tty = isatty(1);
+    }
+    if (stdout_is_tty) {
+        lull_in_stdio = 1;
+        fflush(stdout);
+        lull_in_stdio = 0;
+    }
     int b0 = read_byte();
     if (b0 == EOF) {
         return -1;

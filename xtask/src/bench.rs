@@ -189,6 +189,7 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
     if !options.quick {
         check_bench(project, &bin, &mut rows, &mut failures)?;
     }
+    lull_bench(project, &bin, options.quick, &mut rows, &mut failures)?;
     print_table(&rows);
     if failures.is_empty() {
         Ok(())
@@ -215,7 +216,7 @@ fn check_bench(project: &Project, bin: &Path, rows: &mut Vec<[String; 5]>, failu
     }
     let name = "check10k";
     let mut runs: Vec<(&str, Command)> = Vec::new();
-    if Command::new("ghc").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success()) {
+    if have_ghc() {
         let mut ghc = Command::new("ghc");
         ghc.arg("-fno-code").arg("-outputdir").arg(dir.join("ghc-out")).arg(&hs_file);
         runs.push(("ghc -fno-code", ghc));
@@ -251,6 +252,111 @@ fn check_bench(project: &Project, bin: &Path, rows: &mut Vec<[String; 5]>, failu
         }
     }
     Ok(())
+}
+
+/// Lull programs in `benches/lull/` (valid Haskell) and what they print.
+const LULL_PROGRAMS: &[(&str, &str)] =
+    &[("queens", "14200"), ("primes", "27457"), ("nfib", "48315633"), ("tak", "11")];
+
+/// Whether `ghc` is installed (the peer of the Lull benchmarks; optional).
+fn have_ghc() -> bool {
+    Command::new("ghc").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// The Lull language's benchmarks: start-up (`lull run` of hello world,
+/// compile and run), compile time (`lull build` of a generated 200-line
+/// program), and the run time of the executables `lull build` makes for
+/// [`LULL_PROGRAMS`] against the same programs compiled by `ghc -O2`.
+fn lull_bench(
+    project: &Project,
+    bin: &Path,
+    quick: bool,
+    rows: &mut Vec<[String; 5]>,
+    failures: &mut Vec<String>,
+) -> Result<()> {
+    let dir = project.target_dir.join("bench").join("lull");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("bench: cannot create {}: {e}", dir.display())))?;
+    let ghc = have_ghc();
+    // Start-up: the whole `lull run` of the smallest program.
+    let hello = project.root.join("benches/lull/hello.lull");
+    let mut cmd = Command::new(bin);
+    cmd.arg("run").arg(&hello);
+    step(format!("bench: hello (lull run): {}", command_line(&cmd)));
+    record(rows, failures, "hello", "lull run", measure(&mut cmd), Some("Hello, world!"), None);
+    // Compile time of a 200-line program.
+    let text = crate::gen_lull::program(200);
+    let src = dir.join("build200.lull");
+    std::fs::write(&src, &text).map_err(|e| Error::new(format!("bench: cannot write {}: {e}", src.display())))?;
+    let mut cmd = Command::new(bin);
+    cmd.arg("build").arg(&src).arg("-o").arg(dir.join("build200"));
+    step(format!("bench: build200 (lull build): {}", command_line(&cmd)));
+    record(rows, failures, "build200", "lull build", measure(&mut cmd), None, None);
+    if quick {
+        return Ok(());
+    }
+    for (name, expect) in LULL_PROGRAMS {
+        let src = project.root.join("benches/lull").join(format!("{name}.lull"));
+        let mut peer = None;
+        if ghc {
+            // GHC wants a `.hs` name; its build is not timed.
+            let hs = dir.join(format!("{name}.hs"));
+            let exe = dir.join(format!("{name}.ghc"));
+            std::fs::copy(&src, &hs).map_err(|e| Error::new(format!("bench: cannot copy {}: {e}", src.display())))?;
+            let mut build = Command::new("ghc");
+            build.args(["-O2", "-v0", "-outputdir"]).arg(dir.join(format!("{name}.ghc-out"))).arg(&hs).arg("-o").arg(&exe);
+            step(format!("bench: {name}: {}", command_line(&build)));
+            let built = build.status().map_err(|e| Error::new(format!("cannot run ghc: {e}")))?;
+            if built.success() {
+                let mut cmd = Command::new(&exe);
+                step(format!("bench: {name} (ghc -O2): {}", command_line(&cmd)));
+                peer = record(rows, failures, name, "ghc -O2", measure(&mut cmd), Some(expect), None);
+            } else {
+                failures.push(format!("{name} (ghc -O2): ghc failed"));
+            }
+        }
+        let exe = dir.join(format!("{name}.lull-exe"));
+        let mut build = Command::new(bin);
+        build.arg("build").arg(&src).arg("-o").arg(&exe);
+        step(format!("bench: {name}: {}", command_line(&build)));
+        let built = build.status().map_err(|e| Error::new(format!("cannot run lull: {e}")))?;
+        if !built.success() {
+            failures.push(format!("{name} (lull build): the build failed"));
+            continue;
+        }
+        let mut cmd = Command::new(&exe);
+        step(format!("bench: {name} (lull build): {}", command_line(&cmd)));
+        record(rows, failures, name, "lull build", measure(&mut cmd), Some(expect), peer);
+    }
+    Ok(())
+}
+
+/// Adds the row of one measured run (its output checked against `expect`,
+/// its time as a ratio against `peer`'s); the seconds when it succeeded.
+fn record(
+    rows: &mut Vec<[String; 5]>,
+    failures: &mut Vec<String>,
+    name: &str,
+    engine: &str,
+    result: Result<(Measurement, OutputDigest)>,
+    expect: Option<&'static str>,
+    peer: Option<f64>,
+) -> Option<f64> {
+    let checked = result.and_then(|(m, out)| match expect {
+        Some(text) => check_output(&Expect::Exact(text), &out).map(|()| m),
+        None => Ok(m),
+    });
+    match checked {
+        Ok(m) => {
+            let ratio = peer.filter(|p| *p > 0.0).map_or("-".to_string(), |p| format!("{:.2}", m.seconds / p));
+            rows.push([name.into(), engine.into(), format!("{:.3}", m.seconds), format!("{:.1}", m.peak_mb), ratio]);
+            Some(m.seconds)
+        }
+        Err(e) => {
+            rows.push([name.into(), engine.into(), "failed".into(), "-".into(), "-".into()]);
+            failures.push(format!("{name} ({engine}): {e}"));
+            None
+        }
+    }
 }
 
 /// The repository's copy of a benchmark input, or the shared one.
