@@ -255,8 +255,7 @@ fn check_bench(project: &Project, bin: &Path, rows: &mut Vec<[String; 5]>, failu
 }
 
 /// Lull programs in `benches/lull/` (valid Haskell) and what they print.
-const LULL_PROGRAMS: &[(&str, &str)] =
-    &[("queens", "14200"), ("primes", "27457"), ("nfib", "48315633"), ("tak", "11")];
+const LULL_PROGRAMS: &[(&str, &str)] = &[("queens", "14200"), ("primes", "27457"), ("nfib", "48315633"), ("tak", "11")];
 
 /// Whether `ghc` is installed (the peer of the Lull benchmarks; optional).
 fn have_ghc() -> bool {
@@ -303,7 +302,12 @@ fn lull_bench(
             let exe = dir.join(format!("{name}.ghc"));
             std::fs::copy(&src, &hs).map_err(|e| Error::new(format!("bench: cannot copy {}: {e}", src.display())))?;
             let mut build = Command::new("ghc");
-            build.args(["-O2", "-v0", "-outputdir"]).arg(dir.join(format!("{name}.ghc-out"))).arg(&hs).arg("-o").arg(&exe);
+            build
+                .args(["-O2", "-v0", "-outputdir"])
+                .arg(dir.join(format!("{name}.ghc-out")))
+                .arg(&hs)
+                .arg("-o")
+                .arg(&exe);
             step(format!("bench: {name}: {}", command_line(&build)));
             let built = build.status().map_err(|e| Error::new(format!("cannot run ghc: {e}")))?;
             if built.success() {

@@ -126,7 +126,8 @@ mod tests {
     #[test]
     fn captures_output_and_status() {
         let captured =
-            run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), None, Duration::from_secs(10)).unwrap();
+            run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]), None, Duration::from_secs(10))
+                .unwrap();
         assert_eq!(captured.ending, Ending::Exited(3));
         assert_eq!(captured.stdout, b"out\n");
         assert_eq!(captured.stderr, b"err\n");
@@ -136,7 +137,8 @@ mod tests {
     fn kills_after_the_limit() {
         let start = Instant::now();
         // The grandchild `sleep` holds the pipes: it must be killed too.
-        let captured = run(Command::new("sh").args(["-c", "sleep 30; echo done"]), None, Duration::from_millis(200)).unwrap();
+        let captured =
+            run(Command::new("sh").args(["-c", "sleep 30; echo done"]), None, Duration::from_millis(200)).unwrap();
         assert_eq!(captured.ending, Ending::TimedOut);
         assert!(start.elapsed() < Duration::from_secs(10));
     }

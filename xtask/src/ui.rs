@@ -617,7 +617,8 @@ fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::R
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("cannot read {}: {e}", case.snapshot("stdin"))),
     };
-    let stdin_note = if stdin.is_some() { format!(" < {}", shell_quote(&case.snapshot("stdin"))) } else { String::new() };
+    let stdin_note =
+        if stdin.is_some() { format!(" < {}", shell_quote(&case.snapshot("stdin"))) } else { String::new() };
     let command_line = format!("{command_line}{stdin_note}");
     let captured = capture::run(&mut cmd, stdin, config.time_limit)
         .map_err(|e| format!("command: {command_line}\ncannot run {}: {e}", config.bin.display()))?;
@@ -685,7 +686,10 @@ fn try_run_case(config: &Config, case: &Case, engine: &Engine) -> std::result::R
 /// near the repository, and two engines running the case at once do not
 /// see each other's files.
 fn private_dir(config: &Config, case: &Case) -> std::result::Result<tempfile::TempDir, String> {
-    let dir = tempfile::Builder::new().prefix("lull-ui-").tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let dir = tempfile::Builder::new()
+        .prefix("lull-ui-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary directory: {e}"))?;
     let mode_dir = dir.path().join(case.mode.dir());
     std::fs::create_dir(&mode_dir).map_err(|e| format!("cannot make {}: {e}", mode_dir.display()))?;
     let case_name = Path::new(&case.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

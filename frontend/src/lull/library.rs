@@ -429,7 +429,11 @@ fn internal_names(iface: &Interface) -> HashSet<String> {
 fn check_item(item: &ImportItem, iface: &Interface, module: &str, diags: &mut Vec<Diagnostic>) -> bool {
     let n = &item.name.text;
     if is_internal(n) {
-        diags.push(Diagnostic::error(format!("module `{module}` does not export `{n}`"), item.name.span, "not exported"));
+        diags.push(Diagnostic::error(
+            format!("module `{module}` does not export `{n}`"),
+            item.name.span,
+            "not exported",
+        ));
         return false;
     }
     if iface.values.contains_key(n) {

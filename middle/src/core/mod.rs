@@ -20,7 +20,7 @@ pub mod nf;
 pub mod numeric;
 pub mod parse;
 pub mod print;
+pub(crate) mod text;
 pub mod unicode;
 mod unicode_data;
-pub(crate) mod text;
 pub mod verify;

@@ -145,7 +145,8 @@ impl Lowerer<'_> {
                 l.binary(a, |l, x, y| {
                     if name == "compare" {
                         let (lt, eqc, gt) = (l.known.lt, l.known.eq, l.known.gt);
-                        let inner = l.if_i64(B::prim(eq, vec![x.clone(), y.clone()]), B::con(eqc, vec![]), B::con(gt, vec![]));
+                        let inner =
+                            l.if_i64(B::prim(eq, vec![x.clone(), y.clone()]), B::con(eqc, vec![]), B::con(gt, vec![]));
                         l.if_i64(B::prim(op, vec![x, y]), B::con(lt, vec![]), inner)
                     } else {
                         l.bool_of_i64(B::prim(op, vec![x, y]))
@@ -182,7 +183,10 @@ impl Lowerer<'_> {
                         Alt { pat: CPat::Con(l.known.eq, vec![]), body: l.bool_expr(eq) },
                         Alt { pat: CPat::Con(l.known.gt, vec![]), body: l.bool_expr(gt) },
                     ];
-                    B::lam(ps.clone(), B::case(B::app(cmp, vec![B::var_ref(ps[0]), B::var_ref(ps[1])]), bnd, alts, None))
+                    B::lam(
+                        ps.clone(),
+                        B::case(B::app(cmp, vec![B::var_ref(ps[0]), B::var_ref(ps[1])]), bnd, alts, None),
+                    )
                 })
             }
         }
@@ -275,7 +279,10 @@ impl Lowerer<'_> {
                     B::app(with, vec![reader])
                 }
                 None if matches!(result(ty), None | Some(Ty::Var(_) | Ty::Gen(_))) => {
-                    self.error(span, "the type that `read` returns here is ambiguous: annotate it, as in `read s :: Int`");
+                    self.error(
+                        span,
+                        "the type that `read` returns here is ambiguous: annotate it, as in `read s :: Int`",
+                    );
                     B::error(Rep::Value, "read")
                 }
                 None => {
@@ -315,8 +322,12 @@ impl Lowerer<'_> {
             ">>" => self.memo("lull'then".into(), |l| {
                 let (m, n, w) = (l.b.var("m", Rep::Value), l.b.var("n", Rep::Value), l.b.var("w", Rep::Value));
                 let (w1, r) = (l.b.var("w", Rep::Value), l.b.var("r", Rep::Value));
-                let body =
-                    l.io_case(B::app(B::var_ref(m), vec![B::var_ref(w)]), w1, r, B::app(B::var_ref(n), vec![B::var_ref(w1)]));
+                let body = l.io_case(
+                    B::app(B::var_ref(m), vec![B::var_ref(w)]),
+                    w1,
+                    r,
+                    B::app(B::var_ref(n), vec![B::var_ref(w1)]),
+                );
                 B::lam(vec![m, n, w], body)
             }),
             "fromEnum" => match at(a0) {
@@ -415,9 +426,8 @@ impl Lowerer<'_> {
                 let later = l.io_case(B::app(B::var_ref(m), vec![B::var_ref(w)]), w1, r, B::var_ref(r));
                 B::lam(vec![m, w], B::con(l.known.io_res, vec![B::var_ref(w), later]))
             }),
-            "lull'kind" | "lull'tag" | "lull'conName" | "lull'conFixity" | "lull'arity" | "lull'field" | "lull'fieldDescs" => {
-                self.reflect(name, span)
-            }
+            "lull'kind" | "lull'tag" | "lull'conName" | "lull'conFixity" | "lull'arity" | "lull'field"
+            | "lull'fieldDescs" => self.reflect(name, span),
             _ => return None,
         })
     }
@@ -441,10 +451,13 @@ impl Lowerer<'_> {
                 // GHC's message shows the argument (`showsPrec 11`).
                 let error = l.lib_global("lull'chrError", Span { start: 0, end: 0 });
                 let bad = B::app(error, vec![B::con(ib, vec![x.clone()])]);
-                let in_range = B::prim(PrimOp::IAnd, vec![
-                    B::prim(PrimOp::IGe, vec![x.clone(), B::int(0)]),
-                    B::prim(PrimOp::ILe, vec![x, B::int(0x10FFFF)]),
-                ]);
+                let in_range = B::prim(
+                    PrimOp::IAnd,
+                    vec![
+                        B::prim(PrimOp::IGe, vec![x.clone(), B::int(0)]),
+                        B::prim(PrimOp::ILe, vec![x, B::int(0x10FFFF)]),
+                    ],
+                );
                 l.if_i64(in_range, ok, bad)
             })
         })

@@ -246,7 +246,12 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn string(&self, s: &str) -> Expr {
-        Expr::Str(Box::new(StrLit { text: s.to_string(), nil: self.known.nil, cons: self.known.cons, chr: self.known.chr }))
+        Expr::Str(Box::new(StrLit {
+            text: s.to_string(),
+            nil: self.known.nil,
+            cons: self.known.cons,
+            chr: self.known.chr,
+        }))
     }
 
     /// The statements of a `do` block run with the token `w`: the result
@@ -378,10 +383,9 @@ impl Lowerer<'_> {
                                 let (x, y) = (l.b.var("x", Rep::Int64), l.b.var("y", Rep::Int64));
                                 let up = B::con(boxc, vec![B::int(hi)]);
                                 let down = B::con(boxc, vec![B::int(lo)]);
-                                let bound = l.if_i64(B::prim(PrimOp::IGe, vec![B::var_ref(y), B::var_ref(x)]), up, down);
-                                let to = l.unbox(from.clone(), boxc, x, |l| {
-                                    l.unbox(then.clone(), boxc, y, |_| bound)
-                                });
+                                let bound =
+                                    l.if_i64(B::prim(PrimOp::IGe, vec![B::var_ref(y), B::var_ref(x)]), up, down);
+                                let to = l.unbox(from.clone(), boxc, x, |l| l.unbox(then.clone(), boxc, y, |_| bound));
                                 B::app(B::global(g), vec![from, then, to])
                             })
                         })

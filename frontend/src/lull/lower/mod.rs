@@ -227,13 +227,12 @@ impl<'g> Lowerer<'g> {
             data_of.insert(tc, d);
         }
         let con = |tc: TyCon, tag: u32| ConRef { data: data_of[&tc], tag };
-        let find = |name: &str| -> ConRef {
-            globals
-                .datacons
-                .iter()
-                .find(|d| d.name == name)
-                .map_or(ConRef { data: DataId(0), tag: 0 }, |d| ConRef { data: data_of[&d.tycon], tag: d.tag as u32 })
-        };
+        let find =
+            |name: &str| -> ConRef {
+                globals.datacons.iter().find(|d| d.name == name).map_or(ConRef { data: DataId(0), tag: 0 }, |d| {
+                    ConRef { data: data_of[&d.tycon], tag: d.tag as u32 }
+                })
+            };
         let known = Known {
             int: con(TyCon::INT, 0),
             double: con(TyCon::DOUBLE, 0),

@@ -280,7 +280,8 @@ impl Lowerer<'_> {
                 let probe = self.b.var("lz", Rep::Value);
                 let _ = self.plan(ctx, probe, q);
                 let names: Vec<String> = self.locals.drain(mark..).map(|(n, _)| n).collect();
-                let fail = ctx.pattern_fail(&format!("Non-exhaustive patterns in {}", pat_text(ctx, q, 0)), pat_span(p));
+                let fail =
+                    ctx.pattern_fail(&format!("Non-exhaustive patterns in {}", pat_text(ctx, q, 0)), pat_span(p));
                 let mut binds = Vec::new();
                 for n in names {
                     let inner = self.b.var("lz", Rep::Value);

@@ -174,7 +174,9 @@ impl Lowerer<'_> {
                 let tag = B::con(l.known.int, vec![B::prim(PrimOp::ConTag, vec![B::var_ref(bnd)])]);
                 B::lam(vec![x], B::case(B::var_ref(x), bnd, vec![], Some(tag)))
             }
-            "lull'arity" => l.per_con(vec![], |l, _, _, fs| l.boxed_int(fs.len() as i64), B::con(l.known.int, vec![B::int(0)])),
+            "lull'arity" => {
+                l.per_con(vec![], |l, _, _, fs| l.boxed_int(fs.len() as i64), B::con(l.known.int, vec![B::int(0)]))
+            }
             "lull'conName" => {
                 let nil = B::con(l.known.nil, vec![]);
                 l.per_con(
@@ -198,11 +200,8 @@ impl Lowerer<'_> {
                 vec![],
                 |l, _, con, _| {
                     let n = &l.b.module().con(con).name;
-                    let p = if l.infix_cons.contains(n) {
-                        l.con_fixity.get(n).copied().unwrap_or(9) as i64
-                    } else {
-                        -1
-                    };
+                    let p =
+                        if l.infix_cons.contains(n) { l.con_fixity.get(n).copied().unwrap_or(9) as i64 } else { -1 };
                     l.boxed_int(p)
                 },
                 B::con(l.known.int, vec![B::int(-1)]),
@@ -236,12 +235,8 @@ impl Lowerer<'_> {
                 l.per_con(
                     vec![ds],
                     |l, tc, con, _| {
-                        let Some(dc) = l
-                            .globals
-                            .datacons
-                            .iter()
-                            .find(|d| d.tycon == tc && d.tag == con.tag as usize)
-                            .cloned()
+                        let Some(dc) =
+                            l.globals.datacons.iter().find(|d| d.tycon == tc && d.tag == con.tag as usize).cloned()
                         else {
                             return B::con(l.known.nil, vec![]);
                         };
