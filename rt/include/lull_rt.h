@@ -329,6 +329,8 @@ double lull_rt_fdec(int64_t m, int64_t e);
 void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c);
 int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h);
 void lull_rt_hflush(struct lull_proc *proc, int64_t h);
+/* PrimOp::HCommit: Note [Pending output] in rt/src/io.c. */
+void lull_rt_hcommit(struct lull_proc *proc, int64_t h, int64_t mode);
 void lull_rt_hclose(struct lull_proc *proc, int64_t h);
 void lull_rt_pathchar(struct lull_proc *proc, int64_t c);
 int64_t lull_rt_hopen(struct lull_proc *proc, int64_t mode);

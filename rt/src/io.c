@@ -259,16 +259,80 @@ static struct file *file_of(int64_t h) {
     return &files[h - 3];
 }
 
+/*
+ * Note [Pending output]
+ * ---------------------
+ * GHC's hPutStr fills a buffer of its own with the string's characters and
+ * hands the buffer to the handle when it is full (2048 characters), at the
+ * end of the string, and, when the handle is line-buffered (a terminal),
+ * at each newline. So when evaluating the string fails (`print (f x)` with
+ * an error inside `f x`), the part of that string not yet handed over is
+ * lost, and the program's output ends before it. Lull does the same for
+ * standard output: the library's hPutStr and putStrLn start a hold
+ * (hcommit mode 2), during which hputchar on handle 1 appends to
+ * `pending`; their closing hcommit (mode 1), a full buffer, a newline on a
+ * terminal, hflush, exit and the normal end of the program hand it over to
+ * stdio; a run-time error does not, so the pending part is dropped. Outside
+ * a hold (Core programs that write with hputchar), output goes straight to
+ * stdio. The reference
+ * interpreter keeps the same rule (middle/src/core/interp/machine.rs).
+ */
+#define PENDING_CHARS 2048
+static unsigned char pending[PENDING_CHARS * 4];
+static size_t pending_len, pending_chars;
+static bool holding; /* hcommit mode 2 .. mode 0 or 1 */
+
+static bool stdout_is_tty(void) {
+    static int tty = -1;
+    if (tty < 0) {
+        tty = isatty(1);
+    }
+    return tty == 1;
+}
+
+void lull_io_commit_stdout(bool keep) {
+    holding = false;
+    if (keep && pending_len > 0) {
+        lull_in_stdio = 1;
+        fwrite(pending, 1, pending_len, stdout);
+        lull_in_stdio = 0;
+    }
+    pending_len = 0;
+    pending_chars = 0;
+}
+
+void lull_rt_hcommit(struct lull_proc *proc, int64_t h, int64_t mode) {
+    (void)proc;
+    if (h == 1) {
+        lull_io_commit_stdout(mode != 0);
+        holding = mode == 2;
+    }
+}
+
 void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     if (!scalar(c)) {
         lull_fail(1, "hputchar: %lld is not a Unicode scalar value", (long long)c);
     }
-    if (h == 1) {
+    unsigned char b[4];
+    size_t n = encode_utf8(c, b);
+    if (h == 1 && !holding) {
         lull_rt_putchar(proc, c);
         return;
     }
-    unsigned char b[4];
-    size_t n = encode_utf8(c, b);
+    if (h == 1) {
+        memcpy(pending + pending_len, b, n);
+        pending_len += n;
+        pending_chars++;
+        if (pending_chars >= PENDING_CHARS) {
+            lull_io_commit_stdout(true);
+            holding = true;
+        } else if (c == '\n' && stdout_is_tty()) {
+            lull_io_commit_stdout(true);
+            lull_rt_hflush(proc, 1);
+            holding = true;
+        }
+        return;
+    }
     if (h == 2) {
         ssize_t w = write(2, b, n);
         (void)w;
@@ -327,6 +391,7 @@ int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h) {
 void lull_rt_hflush(struct lull_proc *proc, int64_t h) {
     (void)proc;
     if (h == 1) {
+        lull_io_commit_stdout(true);
         lull_in_stdio = 1;
         fflush(stdout);
         lull_in_stdio = 0;
@@ -430,6 +495,7 @@ int64_t lull_rt_hopen(struct lull_proc *proc, int64_t mode) {
 
 _Noreturn void lull_rt_exit(struct lull_proc *proc, int64_t status) {
     (void)proc;
+    lull_io_commit_stdout(true);
     lull_in_stdio = 1;
     fflush(stdout);
     lull_in_stdio = 0;

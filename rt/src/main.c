@@ -240,6 +240,7 @@ static int run(struct lull_proc *proc, void *arg) {
             lull_internal("the program has no entry to run");
         }
         lull_run_io(proc, prog->entries[0]);
+        lull_io_commit_stdout(true);
         lull_in_stdio = 1;
         fflush(stdout);
         lull_in_stdio = 0;

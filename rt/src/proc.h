@@ -125,5 +125,8 @@ extern const char *lull_error_prefix;
 void lull_io_set_args(int argc, char **argv, const char *prog_name);
 /* Flush every file open for writing (before a fatal exit). */
 void lull_io_flush_files(void);
+/* Hands standard output written since the last commit to stdio (`keep`)
+   or drops it: Note [Pending output] in io.c. */
+void lull_io_commit_stdout(bool keep);
 
 #endif /* LULL_PROC_H */

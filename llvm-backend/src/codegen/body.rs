@@ -860,8 +860,9 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
             }
             FDec => self.line(format!("{r} = call double @lull_rt_fdec(i64 {}, i64 {}) #0", xs[0], xs[1])),
             UniProp => self.line(format!("{r} = call i64 @lull_rt_uniprop(i64 {}, i64 {}) #0", xs[0], xs[1])),
-            HPutChar => {
-                self.line(format!("call void @lull_rt_hputchar(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
+            HPutChar | HCommit => {
+                let f = if op == HPutChar { "hputchar" } else { "hcommit" };
+                self.line(format!("call void @lull_rt_{f}(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
             }
             HFlush | HClose | PathChar | Exit => {

@@ -385,8 +385,17 @@ pub enum PrimOp {
     /// `(token, handle) -> (token, char)`: reads a code point from handle
     /// 0 (standard input) or a file; -1 at end.
     HGetChar,
-    /// `(token, handle) -> token`: flushes a handle.
+    /// `(token, handle) -> token`: flushes a handle (committing its
+    /// pending output first, see `HCommit`).
     HFlush,
+    /// `(token, handle, mode) -> token`: holding back standard output
+    /// (handle 1; a no-op for others). Mode 2 starts holding back what
+    /// `HPutChar` writes to it; mode 1 makes what was held back part of
+    /// the output and mode 0 drops it, both ending the hold. Outside a
+    /// hold, `HPutChar` writes at once. `hPutStr` holds back its string,
+    /// so that a run-time error in the middle of it loses that string's
+    /// pending part, as in GHC (Note [Pending output] in rt/src/io.c).
+    HCommit,
     /// `(token, handle) -> token`: flushes and closes a file handle (no-op
     /// for 0, 1, 2).
     HClose,
@@ -465,6 +474,7 @@ impl PrimOp {
         PrimOp::HPutChar,
         PrimOp::HGetChar,
         PrimOp::HFlush,
+        PrimOp::HCommit,
         PrimOp::HClose,
         PrimOp::PathChar,
         PrimOp::HOpen,
@@ -525,6 +535,7 @@ impl PrimOp {
             HPutChar => "hputchar",
             HGetChar => "hgetchar",
             HFlush => "hflush",
+            HCommit => "hcommit",
             HClose => "hclose",
             PathChar => "pathchar",
             HOpen => "hopen",
@@ -564,7 +575,7 @@ impl PrimOp {
             UniProp => pure(&[Int64, Int64], I),
             FShowChar => pure(&[Float64, Int64], I),
             FDec => pure(II_I, F),
-            HPutChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value], effect: true },
+            HPutChar | HCommit => PrimSig { args: &[Value, Int64, Int64], results: &[Value], effect: true },
             HGetChar => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },
             HFlush | HClose | PathChar | Exit => PrimSig { args: &[Value, Int64], results: &[Value], effect: true },
             HOpen => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },

@@ -405,6 +405,7 @@ impl Lowerer<'_> {
                 l.binary(At::Int, |l, m, e| B::con(l.known.double, vec![B::prim(PrimOp::FDec, vec![m, e])]))
             }),
             "lull'hPutChar" => self.io_prim(name, 2, PrimOp::HPutChar, false),
+            "lull'hCommit" => self.io_prim(name, 2, PrimOp::HCommit, false),
             "lull'hGetChar" => self.io_prim(name, 1, PrimOp::HGetChar, true),
             "lull'hFlush" => self.io_prim(name, 1, PrimOp::HFlush, false),
             "lull'hClose" => self.io_prim(name, 1, PrimOp::HClose, false),

@@ -182,6 +182,9 @@ fn open_error(path: &str, e: &std::io::Error) -> String {
 /// The timeout is checked every 4096 steps, memory every 64.
 const TIME_CHECK_MASK: u64 = 0xFFF;
 const MEMORY_CHECK_MASK: u64 = 0x3F;
+/// Pending standard output is committed when it reaches this many
+/// characters, as GHC commits its character buffer of that size.
+const PENDING_CHARS: usize = 2048;
 
 pub(crate) struct Machine<'p> {
     pub prog: &'p Program,
@@ -206,6 +209,12 @@ pub(crate) struct Machine<'p> {
     letrec_compact_at: usize,
     io: Io,
     out_buf: Vec<u8>,
+    /// Standard output written since the last `HCommit` (Note [Pending
+    /// output] in rt/src/io.c), and how many characters it holds.
+    pending: Vec<u8>,
+    pending_chars: usize,
+    /// Whether standard output is being held back (`HCommit` mode 2).
+    holding: bool,
     stdin: InBuf,
     files: std::collections::HashMap<i64, FileHandle>,
     next_handle: i64,
@@ -254,6 +263,9 @@ impl<'p> Machine<'p> {
             letrec_compact_at: 1024,
             io,
             out_buf: Vec::new(),
+            pending: Vec::new(),
+            pending_chars: 0,
+            holding: false,
             stdin: InBuf::default(),
             files: std::collections::HashMap::new(),
             next_handle: 3,
@@ -281,6 +293,20 @@ impl<'p> Machine<'p> {
             self.out_buf.clear();
         }
         let _ = self.io.out.flush();
+    }
+
+    /// Makes the pending standard output part of the output (`keep`) or
+    /// drops it, and ends the hold.
+    pub(super) fn commit(&mut self, keep: bool) {
+        self.holding = false;
+        if keep {
+            self.out_buf.extend_from_slice(&self.pending);
+            if self.out_buf.len() >= 1 << 16 {
+                self.flush();
+            }
+        }
+        self.pending.clear();
+        self.pending_chars = 0;
     }
 
     /// Flush standard output and every file open for writing.
@@ -908,10 +934,22 @@ impl<'p> Machine<'p> {
                 out[1] = Val::Int(c);
                 return Ok(2);
             }
+            HCommit => {
+                let tok = arg(self, 0)?;
+                if int(self, 1)? == 1 {
+                    let mode = int(self, 2)?;
+                    self.commit(mode != 0);
+                    self.holding = mode == 2;
+                }
+                tok
+            }
             HFlush => {
                 let tok = arg(self, 0)?;
                 match int(self, 1)? {
-                    1 => self.flush(),
+                    1 => {
+                        self.commit(true);
+                        self.flush();
+                    }
                     0 | 2 => {}
                     h => match self.files.get_mut(&h) {
                         Some(FileHandle::Write(w)) => {
@@ -952,6 +990,7 @@ impl<'p> Machine<'p> {
             Exit => {
                 let _tok = arg(self, 0)?;
                 let status = int(self, 1)?;
+                self.commit(true);
                 self.flush_all();
                 return Err(Box::new(EvalError::Exit((status & 255) as i32)));
             }
@@ -990,6 +1029,14 @@ impl<'p> Machine<'p> {
         let mut buf = [0u8; 4];
         let bytes = ch.encode_utf8(&mut buf).as_bytes();
         match h {
+            1 if self.holding => {
+                self.pending.extend_from_slice(bytes);
+                self.pending_chars += 1;
+                if self.pending_chars >= PENDING_CHARS {
+                    self.commit(true);
+                    self.holding = true;
+                }
+            }
             1 => {
                 self.out_buf.extend_from_slice(bytes);
                 if self.out_buf.len() >= 1 << 16 {

@@ -182,6 +182,11 @@ fn run_io_with(
             let (_, token) = m.fresh_rigid();
             m.apply(f, vec![token]).map(drop)
         });
+        // A run that ends normally keeps its pending output; one that
+        // fails drops it (Note [Pending output] in rt/src/io.c).
+        if r.is_ok() {
+            m.commit(true);
+        }
         m.flush_all();
         let stats = m.stats();
         drop(m);
