@@ -313,14 +313,15 @@ impl<'g> Lowerer<'g> {
             match &binding.kind {
                 BindingKind::Fun { name, clauses } => {
                     let body = self.function(&ctx, name, clauses);
+                    let body = self.eta_io(&ctx, name.span, body);
                     self.b.define(gs[0], body);
                 }
                 BindingKind::Pat(pb) => {
                     // `p = e` at the top level: a CAF for `e`, and one CAF
                     // per variable of `p` that matches it lazily.
                     if let Some(v) = simple_var(&pb.pat) {
-                        let _ = v;
                         let body = self.rhs(&ctx, &pb.rhs, None, pb.span);
+                        let body = self.eta_io(&ctx, v.span, body);
                         self.b.define(gs[0], body);
                     } else {
                         let whole = self.b.declare("lull'pat");
@@ -335,6 +336,21 @@ impl<'g> Lowerer<'g> {
             }
         }
         ctx.top
+    }
+
+    /// A top-level `IO` action that is not yet a function of the world
+    /// token, as `\w. body w`. As a CAF,
+    /// `main = mapM_ print [1 .. n]` would keep its value (a partial
+    /// application holding the list) alive for the whole run, and with it
+    /// every cell of the list; as a function, each run builds its list
+    /// afresh and drops it as it goes (GHC's "state hack" does the same).
+    fn eta_io(&mut self, ctx: &Ctx, name: Span, body: Expr) -> Expr {
+        let is_io = matches!(ctx.ty(name), Some(Ty::Con(TyCon::IO, _)));
+        if !is_io || matches!(body, Expr::Lam(..)) {
+            return body;
+        }
+        let w = self.b.var("w", Rep::Value);
+        B::lam(vec![w], B::app(body, vec![B::var_ref(w)]))
     }
 
     /// Looks a variable up: locals innermost first, then the module's top
