@@ -27,6 +27,7 @@
 
 #include "proc.h"
 #include "program.h"
+#include "services.h"
 
 /* ---- constructors ---------------------------------------------------------- */
 
@@ -347,6 +348,10 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     }
 }
 
+static int file_byte(void *f) {
+    return getc_unlocked((FILE *)f);
+}
+
 int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h) {
     if (h == 0) {
         return lull_rt_getchar(proc);
@@ -355,37 +360,7 @@ int64_t lull_rt_hgetchar(struct lull_proc *proc, int64_t h) {
     if (f == NULL || f->writing) {
         lull_fail(1, "hgetchar: handle %lld is not open for reading", (long long)h);
     }
-    int b0 = getc_unlocked(f->f);
-    if (b0 == EOF) {
-        return -1;
-    }
-    unsigned n;
-    uint32_t c;
-    if (b0 < 0x80) {
-        return b0;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 1;
-        c = (uint32_t)b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        n = 2;
-        c = (uint32_t)b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 3;
-        c = (uint32_t)b0 & 0x07;
-    } else {
-        return 0xFFFD;
-    }
-    for (unsigned k = 0; k < n; k++) {
-        int b = getc_unlocked(f->f);
-        if (b == EOF || (b & 0xC0) != 0x80) {
-            return 0xFFFD;
-        }
-        c = (c << 6) | ((uint32_t)b & 0x3F);
-    }
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        return 0xFFFD;
-    }
-    return c;
+    return lull_utf8_next(file_byte, f->f);
 }
 
 void lull_rt_hflush(struct lull_proc *proc, int64_t h) {

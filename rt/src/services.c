@@ -187,6 +187,29 @@ static uint32_t decode_utf8(const unsigned char *s, uint64_t len, uint64_t *pos)
     return c;
 }
 
+int64_t lull_utf8_next(int (*next_byte)(void *src), void *src) {
+    int b0 = next_byte(src);
+    if (b0 == EOF) {
+        return -1;
+    }
+    unsigned n;
+    uint32_t c;
+    if (!utf8_lead((uint32_t)b0, &n, &c)) {
+        return 0xFFFD;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        int b = next_byte(src);
+        if (b == EOF || (b & 0xC0) != 0x80) {
+            return 0xFFFD;
+        }
+        c = (c << 6) | ((uint32_t)b & 0x3F);
+    }
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF || (n == 2 && c < 0x800) || (n == 3 && c < 0x10000)) {
+        return 0xFFFD;
+    }
+    return c;
+}
+
 /* Note [Unpacking strings]
  * ~~~~~~~~~~~~~~~~~~~~~~~~
  * A string thunk [str_entry, desc, offset] unpacks to desc's static Nil at
@@ -311,6 +334,11 @@ static int read_byte(void) {
     return c;
 }
 
+static int stdin_byte(void *src) {
+    (void)src;
+    return read_byte();
+}
+
 /* One UTF-8 code point from standard input; -1 at end of input; U+FFFD
  * for a malformed sequence (the interpreter's read_char). */
 int64_t lull_rt_getchar(struct lull_proc *proc) {
@@ -327,26 +355,7 @@ int64_t lull_rt_getchar(struct lull_proc *proc) {
         fflush(stdout);
         lull_in_stdio = 0;
     }
-    int b0 = read_byte();
-    if (b0 == EOF) {
-        return -1;
-    }
-    unsigned n;
-    uint32_t c;
-    if (!utf8_lead((uint32_t)b0, &n, &c)) {
-        return 0xFFFD;
-    }
-    for (unsigned k = 0; k < n; k++) {
-        int b = read_byte();
-        if (b == EOF || (b & 0xC0) != 0x80) {
-            return 0xFFFD;
-        }
-        c = (c << 6) | ((uint32_t)b & 0x3F);
-    }
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        return 0xFFFD;
-    }
-    return c;
+    return lull_utf8_next(stdin_byte, NULL);
 }
 
 /* ---- run-time errors ------------------------------------------------------ */

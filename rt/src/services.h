@@ -23,6 +23,11 @@ void lull_check_timeout(struct lull_proc *proc);
 
 /* The interpreter's description of a value ("constructor Cons", "a
  * function", ...). */
+/* The next code point of a UTF-8 byte stream (next_byte gives a byte or
+   EOF): -1 at its end, U+FFFD for a malformed or overlong sequence.
+   Standard input and files share it. */
+int64_t lull_utf8_next(int (*next_byte)(void *src), void *src);
+
 void lull_describe(struct lull_proc *proc, const struct lull_object *v, char *buf, size_t n);
 
 #endif /* LULL_SERVICES_H */

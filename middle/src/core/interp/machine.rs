@@ -147,6 +147,12 @@ impl InBuf {
                 _ => return 0xFFFD,
             }
         }
+        // Overlong forms are malformed too (as in the runtime's
+        // lull_utf8_next).
+        let overlong = (len == 2 && c < 0x800) || (len == 3 && c < 0x10000);
+        if overlong {
+            return 0xFFFD;
+        }
         char::from_u32(c).map_or(0xFFFD, |ch| ch as i64)
     }
 }
