@@ -673,32 +673,5 @@ impl Drop for Expr {
 /// Move the direct sub-expressions of `e` onto `out`, leaving cheap
 /// placeholders behind.
 fn take_children(e: &mut Expr, out: &mut Vec<Expr>) {
-    fn take(b: &mut Box<Expr>, out: &mut Vec<Expr>) {
-        out.push(std::mem::replace(&mut **b, Expr::Lit(Lit::Int(0))));
-    }
-    match e {
-        Expr::Var(_) | Expr::Global(_) | Expr::Lit(_) | Expr::Str(_) | Expr::Free(_) | Expr::Error { .. } => {}
-        Expr::Lam(_, body) => take(body, out),
-        Expr::App(f, args) => {
-            take(f, out);
-            out.append(args);
-        }
-        Expr::Let(_, e1, e2) | Expr::LetStrict(_, e1, e2) => {
-            take(e1, out);
-            take(e2, out);
-        }
-        Expr::LetRec(binds, body) => {
-            out.extend(binds.drain(..).map(|(_, e)| e));
-            take(body, out);
-        }
-        Expr::Case(c) => {
-            let c = &mut **c;
-            out.push(std::mem::replace(&mut c.scrut, Expr::Lit(Lit::Int(0))));
-            out.extend(c.alts.drain(..).map(|a| a.body));
-            if let Some(d) = c.default.take() {
-                out.push(d);
-            }
-        }
-        Expr::Con(_, args) | Expr::Prim(_, args) => out.append(args),
-    }
+    e.for_each_child_mut(|c| out.push(std::mem::replace(c, Expr::Lit(Lit::Int(0)))));
 }

@@ -133,45 +133,53 @@ impl Lowerer<'_> {
     }
 
     /// An operator or name (variable or constructor) applied to `args`.
-    fn apply_name(&mut self, ctx: &Ctx, n: &Name, args: Vec<Expr>) -> Expr {
+    fn apply_name(&mut self, ctx: &Ctx, n: &Name, mut args: Vec<Expr>) -> Expr {
         if n.text.starts_with(':') || n.text.starts_with(|c: char| c.is_uppercase()) {
             return self.con(ctx, n, args);
         }
         let f = self.var(ctx, n);
-        // `seq a b` applied in place: evaluate `a`, then `b` is the result
-        // (a tail expression, not a lazy argument: entering it as a thunk
-        // would push an update frame per call of a loop like `go m xs`
-        // with `m \`seq\` go m xs`).
-        let is_seq = matches!(&f, Expr::Global(g) if self.builtin_globals.get("lull'seq") == Some(g));
-        if is_seq && args.len() >= 2 {
-            let mut args = args;
+        // `seq a b`, `a && b`, `a || b` and `f $ x` applied in place: `b`
+        // is then a tail expression, not a lazy argument (entering it as a
+        // thunk would push an update frame per iteration of loops like
+        // `m \`seq\` go m xs` or `p x && all p xs`).
+        if let Some(how) = self.in_place(&f).filter(|_| args.len() >= 2) {
             let rest = args.split_off(2);
-            let b = args.pop().unwrap_or_else(|| B::error(Rep::Value, "seq"));
-            let a = args.pop().unwrap_or_else(|| B::error(Rep::Value, "seq"));
-            let bnd = self.b.var("s", Rep::Value);
-            return B::app(B::case(a, bnd, vec![], Some(b)), rest);
-        }
-        // `&&`, `||` and `$` applied in place, for the same reason: their
-        // second operand is the tail of a loop like `all`.
-        let lib_fn = |l: &Self, name: &str| matches!(&f, Expr::Global(g) if l.lib.get(name) == Some(g));
-        if args.len() >= 2 && (lib_fn(self, "&&") || lib_fn(self, "||") || lib_fn(self, "$")) {
-            let and = lib_fn(self, "&&");
-            let or = lib_fn(self, "||");
-            let mut args = args;
-            let rest = args.split_off(2);
-            let b = args.pop().unwrap_or_else(|| B::error(Rep::Value, "operator"));
-            let a = args.pop().unwrap_or_else(|| B::error(Rep::Value, "operator"));
-            let (t, fl) = (B::con(self.known.true_, vec![]), B::con(self.known.false_, vec![]));
-            let applied = if and {
-                self.if_bool(a, b, fl)
-            } else if or {
-                self.if_bool(a, t, b)
-            } else {
-                B::app(a, vec![b])
+            let Ok([a, b]) = <[Expr; 2]>::try_from(args) else { unreachable!("two operands were split off") };
+            let applied = match how {
+                InPlace::Seq => {
+                    let bnd = self.b.var("s", Rep::Value);
+                    B::case(a, bnd, vec![], Some(b))
+                }
+                InPlace::And => {
+                    let no = B::con(self.known.false_, vec![]);
+                    self.if_bool(a, b, no)
+                }
+                InPlace::Or => {
+                    let yes = B::con(self.known.true_, vec![]);
+                    self.if_bool(a, yes, b)
+                }
+                InPlace::Apply => B::app(a, vec![b]),
             };
             return B::app(applied, rest);
         }
         B::app(f, args)
+    }
+
+    /// Which of the library functions lowered in place `f` is.
+    fn in_place(&self, f: &Expr) -> Option<InPlace> {
+        let Expr::Global(g) = f else { return None };
+        let is = |name: &str| self.lib.get(name) == Some(g);
+        if self.builtin_globals.get("lull'seq") == Some(g) {
+            Some(InPlace::Seq)
+        } else if is("&&") {
+            Some(InPlace::And)
+        } else if is("||") {
+            Some(InPlace::Or)
+        } else if is("$") {
+            Some(InPlace::Apply)
+        } else {
+            None
+        }
     }
 
     /// A constructor applied to `args` (possibly none, possibly fewer than
@@ -462,4 +470,12 @@ impl Lowerer<'_> {
         self.b.define(g, B::lam(vec![a, bb, c], body));
         g
     }
+}
+
+/// The library functions that [`Lowerer::in_place`] recognises.
+enum InPlace {
+    Seq,
+    And,
+    Or,
+    Apply,
 }

@@ -66,7 +66,10 @@ impl Lowerer<'_> {
                 match uses(&body, f) {
                     Uses { count: 0, .. } => body,
                     Uses { count: 1, under_lambda: false } => {
-                        replace_var(&mut body, f, &mut |_| e.clone());
+                        // The one use takes `e` itself (a failure expression
+                        // holds every equation below it: no copy).
+                        let mut e = Some(e);
+                        replace_var(&mut body, f, &mut |v| e.take().unwrap_or(B::var_ref(v)));
                         body
                     }
                     _ => {
