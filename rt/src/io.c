@@ -226,29 +226,6 @@ void lull_io_flush_files(void) {
     }
 }
 
-static size_t encode_utf8(int64_t c, unsigned char *b) {
-    if (c < 0x80) {
-        b[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (c >> 6));
-        b[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (c >> 12));
-        b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    b[0] = (unsigned char)(0xF0 | (c >> 18));
-    b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-    b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    b[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 static bool scalar(int64_t c) {
     return c >= 0 && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
 }
@@ -275,21 +252,13 @@ static struct file *file_of(int64_t h) {
  * terminal, hflush, exit and the normal end of the program hand it over to
  * stdio; a run-time error does not, so the pending part is dropped. Outside
  * a hold (Core programs that write with hputchar), output goes straight to
- * stdio. The reference
- * interpreter keeps the same rule (middle/src/core/interp/machine.rs).
+ * stdio. The reference interpreter keeps the same rule
+ * (middle/src/core/interp/machine.rs).
  */
 #define PENDING_CHARS 2048
 static unsigned char pending[PENDING_CHARS * 4];
 static size_t pending_len, pending_chars;
 static bool holding; /* hcommit mode 2 .. mode 0 or 1 */
-
-static bool stdout_is_tty(void) {
-    static int tty = -1;
-    if (tty < 0) {
-        tty = isatty(1);
-    }
-    return tty == 1;
-}
 
 void lull_io_commit_stdout(bool keep) {
     holding = false;
@@ -314,12 +283,12 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     if (!scalar(c)) {
         lull_fail(1, "hputchar: %lld is not a Unicode scalar value", (long long)c);
     }
-    unsigned char b[4];
-    size_t n = encode_utf8(c, b);
     if (h == 1 && !holding) {
         lull_rt_putchar(proc, c);
         return;
     }
+    unsigned char b[4];
+    size_t n = lull_utf8_encode(c, b);
     if (h == 1) {
         memcpy(pending + pending_len, b, n);
         pending_len += n;
@@ -327,7 +296,7 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
         if (pending_chars >= PENDING_CHARS) {
             lull_io_commit_stdout(true);
             holding = true;
-        } else if (c == '\n' && stdout_is_tty()) {
+        } else if (c == '\n' && lull_stdout_is_tty()) {
             lull_io_commit_stdout(true);
             lull_rt_hflush(proc, 1);
             holding = true;
@@ -402,7 +371,7 @@ void lull_rt_pathchar(struct lull_proc *proc, int64_t c) {
         path_cap = path_cap * 2 + 64;
         path = lull_xrealloc(path, path_cap);
     }
-    path_len += encode_utf8(c, (unsigned char *)path + path_len);
+    path_len += lull_utf8_encode(c, (unsigned char *)path + path_len);
     path[path_len] = '\0';
 }
 

@@ -187,6 +187,37 @@ static uint32_t decode_utf8(const unsigned char *s, uint64_t len, uint64_t *pos)
     return c;
 }
 
+size_t lull_utf8_encode(int64_t c, unsigned char b[4]) {
+    if (c < 0x80) {
+        b[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (c >> 6));
+        b[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (c >> 12));
+        b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | (c >> 18));
+    b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    b[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+bool lull_stdout_is_tty(void) {
+    static int tty = -1;
+    if (tty < 0) {
+        tty = isatty(1);
+    }
+    return tty == 1;
+}
+
 int64_t lull_utf8_next(int (*next_byte)(void *src), void *src) {
     int b0 = next_byte(src);
     if (b0 == EOF) {
@@ -300,28 +331,9 @@ void lull_rt_putchar(struct lull_proc *proc, int64_t c) {
         lull_fail(1, "putchar: %lld is not a Unicode scalar value", (long long)c);
     }
     unsigned char b[4];
-    int n;
-    if (c < 0x80) {
-        b[0] = (unsigned char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (c >> 6));
-        b[1] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (c >> 12));
-        b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (unsigned char)(0xF0 | (c >> 18));
-        b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-        b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        b[3] = (unsigned char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
+    size_t n = lull_utf8_encode(c, b);
     lull_in_stdio = 1;
-    for (int i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         putc_unlocked(b[i], stdout);
     }
     lull_in_stdio = 0;
@@ -346,11 +358,7 @@ int64_t lull_rt_getchar(struct lull_proc *proc) {
     /* A prompt written before a read must be seen when a person answers
        it; into a pipe or a file, flushing per character read would cost a
        write per character. */
-    static int stdout_is_tty = -1;
-    if (stdout_is_tty < 0) {
-        stdout_is_tty = isatty(1);
-    }
-    if (stdout_is_tty) {
+    if (lull_stdout_is_tty()) {
         lull_in_stdio = 1;
         fflush(stdout);
         lull_in_stdio = 0;

@@ -5,6 +5,7 @@
 #ifndef LULL_SERVICES_H
 #define LULL_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lull_rt.h"
@@ -27,6 +28,13 @@ void lull_check_timeout(struct lull_proc *proc);
    EOF): -1 at its end, U+FFFD for a malformed or overlong sequence.
    Standard input and files share it. */
 int64_t lull_utf8_next(int (*next_byte)(void *src), void *src);
+
+/* The UTF-8 bytes of code point c (a Unicode scalar value) in b; their
+   number. */
+size_t lull_utf8_encode(int64_t c, unsigned char b[4]);
+
+/* Whether standard output is a terminal (asked once). */
+bool lull_stdout_is_tty(void);
 
 void lull_describe(struct lull_proc *proc, const struct lull_object *v, char *buf, size_t n);
 
