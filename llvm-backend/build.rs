@@ -1,9 +1,11 @@
-//! Builds the C runtime (`rt/`) into two static libraries that the crate
-//! embeds as bytes (see `src/link.rs`): `liblull_rt.a` and the sanitizer
-//! variant `liblull_rt_asan.a`. They are never linked into the Rust crate.
+//! Builds the C runtime (`rt/`) into the libraries that the crate embeds as
+//! bytes (see `src/link.rs`): the static `liblull_rt.a`, the sanitizer
+//! variant `liblull_rt_asan.a`, the shared `liblull_rt.so` (position
+//! independent, for `lull build --shared-rt` and embedding hosts), and the
+//! executable's start stub `lull_start.o` (`rt/start/start.c`, which holds
+//! `main`). They are never linked into the Rust crate.
 //!
-//! Every `rt/src/*.c` and `rt/start/*.c` goes in (the start file holds the
-//! executable's `main`). The runtime's files define `_GNU_SOURCE`
+//! Every `rt/src/*.c` goes in the libraries. The runtime's files define `_GNU_SOURCE`
 //! themselves (as `xtask`'s build of the runtime tests passes no such flag),
 //! so it is not passed here: a second definition would warn. When the runtime does not compile, the build goes
 //! on with a warning: the error text is embedded instead, and linking a
@@ -28,7 +30,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=CC");
     println!("cargo:rerun-if-env-changed=CFLAGS");
 
-    let sources: Vec<PathBuf> = ["src", "start"].iter().flat_map(|d| c_files(&rt.join(d))).collect();
+    let sources = c_files(&rt.join("src"));
     let mut errors = Vec::new();
     for (name, flags) in [("lull_rt", FLAGS), ("lull_rt_asan", ASAN_FLAGS)] {
         // After a failure, the other variant would only repeat the messages.
@@ -38,6 +40,16 @@ fn main() {
             // An empty archive keeps include_bytes! happy; linking reports the error.
             std::fs::write(out_dir.join(format!("lib{name}.a")), b"").expect("writing to OUT_DIR");
         }
+    }
+    let shared = if errors.is_empty() { build_shared(&rt, &sources, &out_dir) } else { Err("skipped".into()) };
+    if let Err(e) = shared {
+        errors.push(format!("liblull_rt.so: {e}"));
+        std::fs::write(out_dir.join("liblull_rt.so"), b"").expect("writing to OUT_DIR");
+    }
+    let start = if errors.is_empty() { build_start(&rt, &out_dir) } else { Err("skipped".into()) };
+    if let Err(e) = start {
+        errors.push(format!("lull_start.o: {e}"));
+        std::fs::write(out_dir.join("lull_start.o"), b"").expect("writing to OUT_DIR");
     }
     for e in &errors {
         for line in e.lines() {
@@ -65,6 +77,62 @@ fn build(rt: &Path, sources: &[PathBuf], name: &str, flags: &[&str], out_dir: &P
     let built = out_dir.join(name).join(format!("lib{name}.a"));
     std::fs::copy(&built, out_dir.join(format!("lib{name}.a")))
         .map_err(|e| format!("copying {}: {e}", built.display()))?;
+    Ok(())
+}
+
+/// `liblull_rt.so`: the normal flags, position-independent, linked by the C
+/// compiler with the libraries the runtime needs.
+fn build_shared(rt: &Path, sources: &[PathBuf], out_dir: &Path) -> Result<(), String> {
+    let mut build = cc::Build::new();
+    build
+        .cargo_metadata(false)
+        .no_default_flags(true)
+        .out_dir(out_dir.join("lull_rt_pic"))
+        .include(rt.join("include"))
+        .files(sources);
+    for flag in FLAGS {
+        build.flag(flag);
+    }
+    // no_default_flags leaves -fPIC out even with pic(true).
+    build.flag("-fPIC");
+    let objects = build.try_compile_intermediates().map_err(|e| e.to_string())?;
+    let so = out_dir.join("liblull_rt.so");
+    let status = build
+        .get_compiler()
+        .to_command()
+        .arg("-shared")
+        .arg("-Wl,-soname,liblull_rt.so")
+        .arg("-o")
+        .arg(&so)
+        .args(&objects)
+        .args(["-lpthread", "-lm"])
+        .output()
+        .map_err(|e| format!("running the C compiler to link liblull_rt.so: {e}"))?;
+    if !status.status.success() {
+        return Err(format!(
+            "linking liblull_rt.so failed ({}): {}",
+            status.status,
+            String::from_utf8_lossy(&status.stderr).trim_end()
+        ));
+    }
+    Ok(())
+}
+
+/// `lull_start.o`: the executable's start stub.
+fn build_start(rt: &Path, out_dir: &Path) -> Result<(), String> {
+    let mut build = cc::Build::new();
+    build
+        .cargo_metadata(false)
+        .no_default_flags(true)
+        .out_dir(out_dir.join("lull_start"))
+        .include(rt.join("include"))
+        .file(rt.join("start").join("start.c"));
+    for flag in FLAGS {
+        build.flag(flag);
+    }
+    let objects = build.try_compile_intermediates().map_err(|e| e.to_string())?;
+    let object = objects.first().ok_or("no object for start.c")?;
+    std::fs::copy(object, out_dir.join("lull_start.o")).map_err(|e| format!("copying {}: {e}", object.display()))?;
     Ok(())
 }
 

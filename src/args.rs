@@ -139,9 +139,19 @@ pub struct BuildArgs {
     /// (`*.core`, entry `main`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The executable to write (default: FILE without its extension).
+    /// The executable to write (default: FILE without its extension; with
+    /// --crate, libNAME.so beside FILE).
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Build a crate for a host to load (a shared object exporting the
+    /// module's functions; see rt/include/lull_embed.h) instead of an
+    /// executable. Lull modules only.
+    #[arg(long = "crate")]
+    pub krate: bool,
+    /// Link the runtime as a shared library, liblull_rt.so, written beside
+    /// the executable (default: linked in statically).
+    #[arg(long = "shared-rt", conflicts_with = "krate")]
+    pub shared_rt: bool,
 }
 
 #[derive(Args, Debug)]

@@ -159,7 +159,7 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
     if let (Some(entry), true) = (entry, a.llvm_ir || a.asm) {
         let flat = flat_module(&module, &src.name)?;
         let output = if a.llvm_ir { lull_llvm::Output::LlvmIr } else { lull_llvm::Output::Asm };
-        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
         let text = lull_llvm::compile(&program, output).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
         let mut out = std::io::stdout().lock();
         return out
@@ -218,7 +218,7 @@ fn run_lull(a: RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let flat = flat_module(&module, &src.name)?;
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
     let mut run = lull_llvm::RunArgs::io(Vec::new(), None);
     run.max_steps = a.limits.max_steps;
     run.max_memory = Some(a.limits.max_memory);
@@ -232,12 +232,16 @@ fn run_lull(a: RunArgs) -> Result<(), Failure> {
 /// `lull build FILE [-o OUT]`: a standalone executable.
 fn build(a: BuildArgs) -> Result<(), Failure> {
     let src = Source::file(&a.file)?;
+    if a.krate {
+        return build_crate(&a, &src);
+    }
+    let rt = if a.shared_rt { lull_llvm::RtVariant::Shared } else { lull_llvm::run::rt_variant_from_env().map_err(|e| Failure::input(e.to_string()))? };
     if input::is_lull(&a.file) {
         let Program { module, entry } = input::lull_core(&src)?;
         let flat = flat_module(&module, &src.name)?;
         let out = a.output.unwrap_or_else(|| a.file.with_extension(""));
-        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
-        return lull_llvm::build_native_io(&program, &out).map_err(|e| Failure::input(e.to_string()));
+        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+        return lull_llvm::build_executable(&program, &out, true, rt).map_err(|e| Failure::input(e.to_string()));
     }
     let (module, entry) = if src.name.ends_with(".core") {
         let module = input::core_module(&src)?;
@@ -252,8 +256,27 @@ fn build(a: BuildArgs) -> Result<(), Failure> {
     if out == a.file {
         return Err(Failure::input(format!("{}: give the executable a name with -o", src.name)));
     }
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)] };
-    lull_llvm::build_native(&program, &out).map_err(|e| Failure::input(e.to_string()))
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+    lull_llvm::build_executable(&program, &out, false, rt).map_err(|e| Failure::input(e.to_string()))
+}
+
+/// `lull build --crate FILE.lull [-o libNAME.so]`: a crate for a host.
+fn build_crate(a: &BuildArgs, src: &Source) -> Result<(), Failure> {
+    if !input::is_lull(&a.file) {
+        return Err(Failure::input(format!("{}: --crate builds Lull modules (*.lull) only", src.name)));
+    }
+    let (module, exports) = input::lull_crate_core(src)?;
+    let flat = flat_module(&module, &src.name)?;
+    let out = a.output.clone().unwrap_or_else(|| {
+        let stem = a.file.file_stem().map_or_else(|| "crate".into(), |s| s.to_string_lossy().into_owned());
+        a.file.with_file_name(format!("lib{stem}.so"))
+    });
+    let exports = exports
+        .into_iter()
+        .map(|e| lull_llvm::Export { name: e.name, global: (0, e.global), code: e.code, type_text: e.ty })
+        .collect();
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports };
+    lull_llvm::build_crate(&program, &out).map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Closure conversion, for the native engine and the emitted stages.
@@ -273,6 +296,7 @@ fn native(
     let program = lull_llvm::Program {
         modules: modules.iter().map(|(m, _)| *m).collect(),
         entries: modules.iter().enumerate().map(|(i, (_, entry))| (i, *entry)).collect(),
+        exports: vec![],
     };
     let args = lull_llvm::RunArgs {
         mode,

@@ -60,6 +60,25 @@ pub fn lull_core(src: &Source) -> Result<Program, Failure> {
     Ok(Program { module: lowered.module, entry: lowered.entry })
 }
 
+/// Check a Lull module and lower it, with the library, to a crate's Core
+/// (verified) and the functions it exports.
+pub fn lull_crate_core(src: &Source) -> Result<(Module, Vec<lull::lower::CrateExport>), Failure> {
+    let checked = lull_program(src)?;
+    let lib = lull::library::library()
+        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
+    let lowered = lull::lower::lower_crate(&checked, lib, &src.name, &src.text)
+        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
+    verified(&lowered.module, &src.name)?;
+    if lowered.exports.is_empty() {
+        return Err(Failure::input(format!(
+            "{}: the module exports no function a host can call (their types must be built from Int, Double, \
+             Bool, Char, String, (), lists and tuples)",
+            src.name
+        )));
+    }
+    Ok((lowered.module, lowered.exports))
+}
+
 /// The name a Lull program gives itself (`getProgName`, error messages):
 /// the file name without directory and extension, as GHC's executable.
 pub fn prog_name(path: &Path) -> String {

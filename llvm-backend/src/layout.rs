@@ -44,6 +44,69 @@ pub const PROC_OFFSET_HP: u32 = 0;
 pub const PROC_OFFSET_HL: u32 = 8;
 pub const PROC_OFFSET_SP: u32 = 16;
 pub const PROC_OFFSET_FUEL: u32 = 24;
+/// Byte offset of the proc's service-table pointer (`LULL_PROC_OFFSET_SVC`).
+pub const PROC_OFFSET_SVC: u32 = 32;
+
+/// The one symbol a crate exports: its entry (`LULL_ENTRY_SYMBOL`; Note
+/// [Crate entries] in `rt/include/lull_rt.h`).
+pub const ENTRY_SYMBOL: &str = "lull_entry";
+
+/// The version of the service table this back end compiles against
+/// (`LULL_SERVICES_VERSION`; Note [The service table] in
+/// `rt/include/lull_rt.h`).
+pub const SERVICES_VERSION: u32 = 1;
+
+/// The runtime services in table order, by the names of their fields in
+/// `struct lull_services`; the table starts with two words (version and
+/// size), so service `i` is at byte offset `16 + 8 * i`
+/// (`LULL_SVC_OFFSET_*`).
+pub const SERVICES: [&str; 30] = [
+    "gc",
+    "make_pap",
+    "rigid_apply",
+    "str_unpack",
+    "update_frames",
+    "out_of_fuel",
+    "putchar",
+    "getchar",
+    "dataid",
+    "fshowchar",
+    "uniprop",
+    "fdec",
+    "hputchar",
+    "hcommit",
+    "hgetchar",
+    "hflush",
+    "hclose",
+    "pathchar",
+    "hopen",
+    "exit",
+    "argcount",
+    "argchar",
+    "loop",
+    "bad_apply",
+    "error",
+    "no_match",
+    "no_match_con",
+    "no_match_i64",
+    "no_match_f64",
+    "bad_case",
+];
+
+/// The size of the service table in bytes (`LULL_SERVICES_SIZE`).
+pub const SERVICES_SIZE: u32 = 16 + 8 * SERVICES.len() as u32;
+
+/// The byte offset of service `name` in the table.
+///
+/// # Panics
+/// When `name` is not one of [`SERVICES`]: the code generator names
+/// services by constant strings, so that is a bug in it.
+pub fn service_offset(name: &str) -> u32 {
+    match SERVICES.iter().position(|s| *s == name) {
+        Some(i) => 16 + 8 * i as u32,
+        None => panic!("no runtime service `{name}` in the service table"),
+    }
+}
 
 /// Field kinds of a constructor descriptor (`LULL_FIELD_*`).
 pub const FIELD_VALUE: u32 = 0;

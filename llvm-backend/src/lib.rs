@@ -23,7 +23,7 @@
 //!
 //! let lowered = lull_frontend::lambda::compile("(λ x y. x) (λ x. x)").unwrap();
 //! let flat = closure_convert(&lowered.module).unwrap();
-//! let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)] };
+//! let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)], exports: vec![] };
 //! let object = compile(&program, Output::Object).unwrap();
 //! assert!(object.starts_with(b"\x7fELF"));
 //! ```
@@ -38,9 +38,9 @@ pub mod link;
 pub mod run;
 pub mod smoke;
 
-pub use codegen::{compile, compile_objects, compile_parts, Output, Program};
-pub use link::{link_executable, RtVariant};
-pub use run::{build_native, build_native_io, run_native, run_native_io, Mode, RunArgs};
+pub use codegen::{compile, compile_objects, compile_parts, Export, Output, Program};
+pub use link::{link_crate, link_executable, RtVariant};
+pub use run::{build_crate, build_executable, build_native, build_native_io, run_native, run_native_io, Mode, RunArgs};
 
 /// An error of the LLVM back end.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,17 @@
-//! Linking an object from [`compile`](crate::compile) with the C runtime into
-//! an executable.
+//! Linking the objects of a crate from [`compile`](crate::compile) into an
+//! executable (with the start stub and the C runtime) or into a shared
+//! crate that a host loads.
 //!
-//! The runtime (`rt/src/*.c` and `rt/start/*.c`, the latter holding `main`)
-//! is compiled by this crate's build script into two static libraries that
-//! are embedded here as bytes, so `lull` needs no files beside itself: the
-//! normal one and a variant built with `-fsanitize=address,undefined`
-//! ([`RtVariant`]). Linking uses the system C compiler driver (`$CC`, else
-//! `cc`).
+//! The runtime (`rt/src/*.c`) is compiled by this crate's build script into
+//! libraries that are embedded here as bytes, so `lull` needs no files
+//! beside itself: the normal static one, a variant built with
+//! `-fsanitize=address,undefined`, and a shared one ([`RtVariant`]); and
+//! the start stub (`rt/start/start.c`, `main`, which hands the crate's
+//! entry to the runtime). An executable is the stub, the crate's objects
+//! and the runtime; a crate ([`link_crate`]) is the objects alone, whose
+//! one exported symbol is the entry and which refer to nothing of the
+//! runtime (Note [The service table] in `rt/include/lull_rt.h`). Linking
+//! uses the system C compiler driver (`$CC`, else `cc`).
 //!
 //! Before linking, the object's `.llvm_stackmaps` section is renamed
 //! `llvm_stackmaps` and made allocated and writable, so that the runtime
@@ -26,6 +31,10 @@ use crate::Error;
 static RT_NORMAL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/liblull_rt.a"));
 /// The runtime library built with `-fsanitize=address,undefined`.
 static RT_ASAN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/liblull_rt_asan.a"));
+/// The runtime as a shared library.
+static RT_SHARED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/liblull_rt.so"));
+/// The executable's start stub.
+static START: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lull_start.o"));
 /// Why the runtime did not build, or empty.
 static RT_BUILD_ERROR: &str = include_str!(concat!(env!("OUT_DIR"), "/rt_build_error.txt"));
 
@@ -36,21 +45,27 @@ pub enum RtVariant {
     Normal,
     /// `-O1 -fsanitize=address,undefined`, for sanitizer runs.
     Asan,
+    /// The normal runtime as a shared library, `liblull_rt.so`, found at
+    /// run time beside the executable (`lull build --shared-rt`).
+    Shared,
 }
 
 impl RtVariant {
-    /// The embedded static library.
+    /// The embedded library.
     pub fn archive(self) -> &'static [u8] {
         match self {
             RtVariant::Normal => RT_NORMAL,
             RtVariant::Asan => RT_ASAN,
+            RtVariant::Shared => RT_SHARED,
         }
     }
 
-    fn archive_name(self) -> &'static str {
+    /// The library's file name.
+    pub fn archive_name(self) -> &'static str {
         match self {
             RtVariant::Normal => "liblull_rt.a",
             RtVariant::Asan => "liblull_rt_asan.a",
+            RtVariant::Shared => "liblull_rt.so",
         }
     }
 
@@ -59,8 +74,15 @@ impl RtVariant {
         match self {
             RtVariant::Normal => &[],
             RtVariant::Asan => &["-fsanitize=address,undefined"],
+            // `$ORIGIN`: the executable's directory, at run time.
+            RtVariant::Shared => &["-Wl,-rpath,$ORIGIN"],
         }
     }
+}
+
+/// The start stub's object (`rt/start/start.c`), embedded.
+pub fn start_stub() -> &'static [u8] {
+    START
 }
 
 /// The flags of every link. Measured on the 2-core machine (10 runs each, a
@@ -116,6 +138,8 @@ pub fn link_executable(objects: &[Vec<u8>], dir: &Path, variant: RtVariant) -> R
     let archive_path = dir.join(variant.archive_name());
     let exe = dir.join("program");
     write(&archive_path, variant.archive())?;
+    let start_path = dir.join("lull_start.o");
+    write(&start_path, START)?;
 
     let (cc, cc_args) = c_compiler();
     let mut cmd = Command::new(&cc);
@@ -125,24 +149,56 @@ pub fn link_executable(objects: &[Vec<u8>], dir: &Path, variant: RtVariant) -> R
         .args(variant.link_flags())
         .arg("-o")
         .arg(&exe)
+        .arg(&start_path)
         .args(&object_paths)
         .arg(&archive_path)
         .args(LINK_LIBS);
+    run_linker(cmd, &cc, "the native program")?;
+    Ok(exe)
+}
+
+/// Links `objects` (one crate's, as for [`link_executable`]) into the
+/// shared crate `dir/name` and returns its path: no start stub, no
+/// runtime; its one exported symbol is the entry.
+pub fn link_crate(objects: &[Vec<u8>], dir: &Path, name: &str) -> Result<PathBuf, Error> {
+    let mut object_paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let mut object = object.clone();
+        rename_stackmaps_section(&mut object)?;
+        let path = dir.join(format!("crate{i}.o"));
+        write(&path, &object)?;
+        object_paths.push(path);
+    }
+    let out = dir.join(name);
+    let (cc, cc_args) = c_compiler();
+    let mut cmd = Command::new(&cc);
+    cmd.args(&cc_args)
+        .args(["-shared", "-Wl,--build-id=none"])
+        .args(gold_available().then_some("-fuse-ld=gold"))
+        .arg("-o")
+        .arg(&out)
+        .args(&object_paths)
+        .arg("-lm");
+    run_linker(cmd, &cc, "the crate")?;
+    Ok(out)
+}
+
+fn run_linker(mut cmd: Command, cc: &str, what: &str) -> Result<(), Error> {
     let output = cmd.output().map_err(|e| {
         let why = if e.kind() == std::io::ErrorKind::NotFound { "not found".to_string() } else { e.to_string() };
         Error::Link(format!(
-            "cannot run the C compiler `{cc}` to link the native program: {why} \
+            "cannot run the C compiler `{cc}` to link {what}: {why} \
              (install gcc, set CC, or use --interp)"
         ))
     })?;
     if !output.status.success() {
         return Err(Error::Link(format!(
-            "`{cc}` failed to link the native program ({}):\n{}",
+            "`{cc}` failed to link {what} ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr).trim_end()
         )));
     }
-    Ok(exe)
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -1,7 +1,7 @@
 //! Running a program natively: compile to an object, link it with the C
 //! runtime into a temporary directory, and run the executable.
 //!
-//! The executable's command line is the runtime's (see `lull_rt_main` in
+//! The executable's command line is the runtime's (see `lull_rt_start` in
 //! `rt/include/lull_rt.h` and the header of `rt/src/main.c`): the mode
 //! (`nf`, `nf-each`, `conv` or `io`), then `--max-steps N`,
 //! `--max-memory BYTES` (a plain integer), `--timeout SECONDS` (decimal),
@@ -14,8 +14,9 @@
 //! Environment variables:
 //!
 //! - `LULL_RT=asan` links the runtime built with
-//!   `-fsanitize=address,undefined` ([`RtVariant::Asan`]); unset (or
-//!   `LULL_RT=normal`) links the normal one.
+//!   `-fsanitize=address,undefined` ([`RtVariant::Asan`]), `LULL_RT=shared`
+//!   the shared runtime (written beside the executable, [`RtVariant::Shared`]);
+//!   unset (or `LULL_RT=normal`) links the normal static one.
 //! - `LULL_KEEP=DIR` links in `DIR` (created if needed) instead of a
 //!   temporary directory, and keeps the object (`program.o`, its stack-map
 //!   section already renamed), the runtime library and the executable
@@ -135,10 +136,11 @@ pub fn rt_variant_from_env() -> Result<RtVariant, Error> {
         Err(std::env::VarError::NotPresent) => Ok(RtVariant::Normal),
         Ok(v) if v.is_empty() || v == "normal" => Ok(RtVariant::Normal),
         Ok(v) if v == "asan" => Ok(RtVariant::Asan),
-        Ok(v) => Err(Error::Run(format!("LULL_RT={v:?}: the runtime variants are `normal` and `asan`"))),
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Error::Run("LULL_RT is not valid UTF-8: the runtime variants are `normal` and `asan`".into()))
-        }
+        Ok(v) if v == "shared" => Ok(RtVariant::Shared),
+        Ok(v) => Err(Error::Run(format!("LULL_RT={v:?}: the runtime variants are `normal`, `asan` and `shared`"))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::Run(
+            "LULL_RT is not valid UTF-8: the runtime variants are `normal`, `asan` and `shared`".into(),
+        )),
     }
 }
 
@@ -212,9 +214,7 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
 /// the runtime's options (`--max-steps N`, `--max-memory BYTES`,
 /// `--timeout SECONDS`, `--stats`, `--discard`).
 pub fn build_native(program: &Program<'_>, out: &Path) -> Result<(), Error> {
-    let variant = rt_variant_from_env()?;
-    let objects = compile_objects(program)?;
-    link_to(&objects, out, variant)
+    build_executable(program, out, false, rt_variant_from_env()?)
 }
 
 /// Links `objects` with the runtime `variant` in a temporary directory and
@@ -226,6 +226,12 @@ fn link_to(objects: &[Vec<u8>], out: &Path, variant: RtVariant) -> Result<(), Er
         .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
     let exe = link_executable(objects, dir.path(), variant)?;
     std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
+    if variant == RtVariant::Shared {
+        // The executable finds the runtime beside itself ($ORIGIN).
+        let beside = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(variant.archive_name());
+        std::fs::write(&beside, variant.archive())
+            .map_err(|e| Error::Link(format!("cannot write {}: {e}", beside.display())))?;
+    }
     Ok(())
 }
 
@@ -238,10 +244,32 @@ fn link_to(objects: &[Vec<u8>], out: &Path, variant: RtVariant) -> Result<(), Er
 /// the path it was started by. Its limits come from the environment:
 /// `LULL_MAX_MEMORY=BYTES` (default 4 GiB) and `LULL_MAX_STEPS=N`.
 pub fn build_native_io(program: &Program<'_>, out: &Path) -> Result<(), Error> {
-    let variant = rt_variant_from_env()?;
+    build_executable(program, out, true, rt_variant_from_env()?)
+}
+
+/// Builds the executable `out`: the start stub, `program`'s objects and the
+/// runtime `variant` (for [`RtVariant::Shared`], `liblull_rt.so` is written
+/// beside `out`). `io`: an IO program, whose command line is all its own
+/// (as [`build_native_io`]); else the runtime's (as [`build_native`]).
+pub fn build_executable(program: &Program<'_>, out: &Path, io: bool, variant: RtVariant) -> Result<(), Error> {
     let mut objects = compile_objects(program)?;
-    objects.push(crate::codegen::io_marker_object()?);
+    if io {
+        objects.push(crate::codegen::io_marker_object()?);
+    }
     link_to(&objects, out, variant)
+}
+
+/// Builds the shared crate `out` from `program` (its exports, for a host:
+/// `rt/include/lull_embed.h`): no start stub, no runtime.
+pub fn build_crate(program: &Program<'_>, out: &Path) -> Result<(), Error> {
+    let objects = compile_objects(program)?;
+    let dir = tempfile::Builder::new()
+        .prefix("lull-")
+        .tempdir()
+        .map_err(|e| Error::Run(format!("cannot create a temporary directory to link in: {e}")))?;
+    let so = crate::link::link_crate(&objects, dir.path(), "crate.so")?;
+    std::fs::copy(&so, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
+    Ok(())
 }
 
 /// Compiles, links and runs the IO program `program` (see [`Mode::Io`])

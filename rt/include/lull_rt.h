@@ -245,6 +245,9 @@ struct lull_proc;
 #define LULL_PROC_OFFSET_HL 8
 #define LULL_PROC_OFFSET_SP 16
 #define LULL_PROC_OFFSET_FUEL 24
+#define LULL_PROC_OFFSET_SVC 32
+
+struct lull_services;
 
 struct lull_proc_regs {
     lull_word *hp;    /* next free heap word (bump allocation upward) */
@@ -252,6 +255,7 @@ struct lull_proc_regs {
     lull_word **sp;   /* data stack pointer: first free slot */
     int64_t fuel;     /* decremented at every closure entry; <= 0 calls
                          lull_rt_out_of_fuel (step limit, timeout) */
+    const struct lull_services *svc; /* the service table: Note [The service table] */
 };
 
 /* A constructor's description, for read-back and printing. */
@@ -277,12 +281,30 @@ struct lull_str_desc {
     const struct lull_object *nil_static; /* the static nullary Nil object */
 };
 
+/* A CAF of a crate: its static object and its entry code. */
+struct lull_caf {
+    struct lull_object *object;
+    const void *entry;
+};
+
+/* A function a crate exports to a host. */
+struct lull_export {
+    const char *name;           /* its Lull name, NUL-terminated */
+    struct lull_object *value;  /* its static object */
+    const char *type;           /* the code of its type: Note [Export types] in
+                                   frontend/src/lull/lower/export.rs */
+    const char *type_text;      /* its type in Haskell syntax */
+};
+
 typedef struct lull_object *(*lull_call_entry_fn)(struct lull_proc *proc, struct lull_object *self,
                                                    uint64_t argc);
 
-/* Everything a generated module gives the runtime: one exported symbol,
- * `lull_program`, of this type. */
+/* Everything a crate gives the runtime, returned by its entry (below). */
 struct lull_program {
+    /* The service table the crate was compiled against: Note [The
+     * service table]. */
+    uint64_t services_version;
+    uint64_t services_size;
     uint64_t nentries;
     struct lull_object *const *entries;  /* the static objects to run */
     uint64_t ncons;
@@ -299,7 +321,31 @@ struct lull_program {
      * and sp back, and returns the value. The caller then performs the
      * updates between its expected sp and proc->sp (Note [Update frames]). */
     lull_call_entry_fn call_entry;
+    /* The crate's GC stack maps (its llvm_stackmaps section, bounds
+     * defined by the linker inside the crate). */
+    const uint8_t *stackmaps_start;
+    const uint8_t *stackmaps_end;
+    /* Every CAF (static THUNK) and the entry it was linked with, so that an
+     * embedding can put them back after a failed call (Note [Calls from a
+     * host] in rt/src/embed.c). */
+    uint64_t ncafs;
+    const struct lull_caf *cafs;
+    /* The functions a host may call (crates built with --crate). */
+    uint64_t nexports;
+    const struct lull_export *exports;
 };
+
+/* Note [Crate entries]
+ * ~~~~~~~~~~~~~~~~~~~~
+ * A crate's one exported symbol is its entry, LULL_ENTRY_SYMBOL, of type
+ * lull_entry_fn: the runtime calls it with its service table and gets the
+ * crate's description back. The entry itself does not look at the table
+ * today; it is where a crate will resolve what it imports from other
+ * crates (its TOC). An executable's start stub (rt/start/start.c) hands
+ * the entry to lull_rt_start; an embedding host finds it with dlsym
+ * (lull_crate_open in rt/include/lull_embed.h). */
+typedef const struct lull_program *(*lull_entry_fn)(const struct lull_services *svc);
+#define LULL_ENTRY_SYMBOL "lull_entry"
 
 /* Runtime services called by generated code (C convention). The ones
  * marked GC may collect: generated code calls them as statepoints, with hp
@@ -358,8 +404,110 @@ _Noreturn void lull_rt_no_match_i64(struct lull_proc *proc, int64_t n);
 _Noreturn void lull_rt_no_match_f64(struct lull_proc *proc, double x);
 _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, const char *what);
 
-/* The runtime's main: parses the run-time arguments (see rt/src/main.c),
- * runs the program's entries and prints the result. */
-int lull_rt_main(int argc, char **argv, const struct lull_program *prog);
+/* Note [The service table]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~
+ * Generated code reaches the runtime only through this table: no object
+ * the back end writes refers to a runtime symbol (a test runs `nm -u` on a
+ * crate). The runtime fills one table (lull_rt_services, services.c) and
+ * stores its address in every proc (proc->regs.svc, at
+ * LULL_PROC_OFFSET_SVC from rbp), so a service call is two loads (both
+ * invariant, so LLVM hoists and merges them) and an indirect call:
+ *
+ *     svc = *(proc + LULL_PROC_OFFSET_SVC)
+ *     f   = *(svc + LULL_SVC_OFFSET_<NAME>)
+ *     f(proc, ...)
+ *
+ * The hot paths do not call: allocation, the heap check, entering an
+ * object and the fuel count stay inline in generated code.
+ *
+ * The table is versioned: a crate records the version and the size of the
+ * table it was compiled against (the first words of its struct
+ * lull_program), and the runtime refuses a crate whose version differs or
+ * that needs a bigger table than the runtime has. Adding a service at the
+ * end keeps old crates working (bump nothing, the size grows); changing or
+ * removing one bumps LULL_SERVICES_VERSION. The byte offsets below are
+ * mirrored in llvm-backend/src/layout.rs (SERVICES) and checked by its
+ * test; _Static_asserts in services.c check them against the struct.
+ * The services are documented at their declarations above.
+ */
+#define LULL_SERVICES_VERSION 1
+#define LULL_SVC_OFFSET_GC 16
+#define LULL_SVC_OFFSET_MAKE_PAP 24
+#define LULL_SVC_OFFSET_RIGID_APPLY 32
+#define LULL_SVC_OFFSET_STR_UNPACK 40
+#define LULL_SVC_OFFSET_UPDATE_FRAMES 48
+#define LULL_SVC_OFFSET_OUT_OF_FUEL 56
+#define LULL_SVC_OFFSET_PUTCHAR 64
+#define LULL_SVC_OFFSET_GETCHAR 72
+#define LULL_SVC_OFFSET_DATAID 80
+#define LULL_SVC_OFFSET_FSHOWCHAR 88
+#define LULL_SVC_OFFSET_UNIPROP 96
+#define LULL_SVC_OFFSET_FDEC 104
+#define LULL_SVC_OFFSET_HPUTCHAR 112
+#define LULL_SVC_OFFSET_HCOMMIT 120
+#define LULL_SVC_OFFSET_HGETCHAR 128
+#define LULL_SVC_OFFSET_HFLUSH 136
+#define LULL_SVC_OFFSET_HCLOSE 144
+#define LULL_SVC_OFFSET_PATHCHAR 152
+#define LULL_SVC_OFFSET_HOPEN 160
+#define LULL_SVC_OFFSET_EXIT 168
+#define LULL_SVC_OFFSET_ARGCOUNT 176
+#define LULL_SVC_OFFSET_ARGCHAR 184
+#define LULL_SVC_OFFSET_LOOP 192
+#define LULL_SVC_OFFSET_BAD_APPLY 200
+#define LULL_SVC_OFFSET_ERROR 208
+#define LULL_SVC_OFFSET_NO_MATCH 216
+#define LULL_SVC_OFFSET_NO_MATCH_CON 224
+#define LULL_SVC_OFFSET_NO_MATCH_I64 232
+#define LULL_SVC_OFFSET_NO_MATCH_F64 240
+#define LULL_SVC_OFFSET_BAD_CASE 248
+#define LULL_SERVICES_SIZE 256
+
+struct lull_services {
+    uint64_t version; /* LULL_SERVICES_VERSION */
+    uint64_t size;    /* sizeof(struct lull_services) of the runtime */
+    void (*gc)(struct lull_proc *proc, uint64_t words);
+    struct lull_object *(*make_pap)(struct lull_proc *proc, struct lull_object *f, uint64_t argc);
+    struct lull_object *(*rigid_apply)(struct lull_proc *proc, struct lull_object *r, uint64_t argc);
+    struct lull_object *(*str_unpack)(struct lull_proc *proc, struct lull_object *s);
+    void (*update_frames)(struct lull_proc *proc, lull_word **base, lull_word **top, struct lull_object *v);
+    void (*out_of_fuel)(struct lull_proc *proc);
+    void (*putchar)(struct lull_proc *proc, int64_t c);
+    int64_t (*getchar)(struct lull_proc *proc);
+    int64_t (*dataid)(struct lull_proc *proc, struct lull_object *v);
+    int64_t (*fshowchar)(double x, int64_t i);
+    int64_t (*uniprop)(int64_t c, int64_t which);
+    double (*fdec)(int64_t m, int64_t e);
+    void (*hputchar)(struct lull_proc *proc, int64_t h, int64_t c);
+    void (*hcommit)(struct lull_proc *proc, int64_t h, int64_t mode);
+    int64_t (*hgetchar)(struct lull_proc *proc, int64_t h);
+    void (*hflush)(struct lull_proc *proc, int64_t h);
+    void (*hclose)(struct lull_proc *proc, int64_t h);
+    void (*pathchar)(struct lull_proc *proc, int64_t c);
+    int64_t (*hopen)(struct lull_proc *proc, int64_t mode);
+    void (*exit)(struct lull_proc *proc, int64_t status); /* never returns */
+    int64_t (*argcount)(struct lull_proc *proc);
+    int64_t (*argchar)(struct lull_proc *proc, int64_t i, int64_t j);
+    void (*loop)(struct lull_proc *proc); /* never returns */
+    void (*bad_apply)(struct lull_proc *proc, struct lull_object *self); /* never returns */
+    void (*error)(struct lull_proc *proc, const char *msg, const char *loc); /* never returns */
+    void (*no_match)(struct lull_proc *proc); /* never returns */
+    void (*no_match_con)(struct lull_proc *proc, struct lull_object *v); /* never returns */
+    void (*no_match_i64)(struct lull_proc *proc, int64_t n); /* never returns */
+    void (*no_match_f64)(struct lull_proc *proc, double x); /* never returns */
+    void (*bad_case)(struct lull_proc *proc, struct lull_object *v, const char *what); /* never returns */
+};
+
+/* The runtime's own table. */
+extern const struct lull_services lull_rt_services;
+
+/* The runtime's main, called by an executable's start stub with its
+ * crate's entry: parses the run-time arguments (see rt/src/main.c), runs
+ * the program's entries and prints the result. */
+int lull_rt_start(int argc, char **argv, lull_entry_fn entry);
+
+/* Why the runtime cannot run `prog` (a service table version or size it
+ * does not offer), in a static buffer, or NULL when it can. */
+const char *lull_program_check(const struct lull_program *prog);
 
 #endif /* LULL_RT_H */

@@ -5,18 +5,50 @@
  * Exit statuses are the driver's: 1 for run-time errors, 2 for resource
  * limits, 3 for internal errors of the runtime.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "proc.h"
 
-struct lull_proc *lull_current_proc;
+_Thread_local struct lull_proc *lull_current_proc;
+_Thread_local struct lull_escape *lull_escape;
+
+/* The command-line flags that messages name, and what an embedding calls
+ * the same limits. */
+static const struct {
+    const char *flag, *field;
+} flags[] = {{" (--max-memory)", " (lull_config.max_memory)"}, {" (--max-steps)", " (lull_config.max_steps)"}};
+
+void lull_escape_with(int status, const char *msg) {
+    struct lull_escape *e = lull_escape;
+    if (e == NULL) {
+        return;
+    }
+    lull_escape = NULL;
+    snprintf(e->msg, sizeof e->msg, "%s", msg);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        char *at = strstr(e->msg, flags[i].flag);
+        if (at != NULL && strlen(at) == strlen(flags[i].flag)) {
+            snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s", flags[i].field);
+        }
+    }
+    e->status = status;
+    siglongjmp(e->jb, 1);
+}
 volatile int lull_in_stdio;
 const char *lull_error_prefix;
 
 static _Noreturn void vfail(int status, const char *fmt, va_list ap) {
+    if (lull_escape != NULL) {
+        char msg[4096];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        lull_escape_with(status, msg);
+    }
     if (!lull_in_stdio) {
         fflush(stdout);
         lull_io_flush_files();

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "proc.h"
 #include "program.h"
 #include "services.h"
@@ -289,6 +290,15 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     }
     unsigned char b[4];
     size_t n = lull_utf8_encode(c, b);
+    struct lull_escape *e = lull_escape;
+    if (h == 2 && e != NULL) {
+        /* An embedding's call: kept for the message (lull_rt_exit). */
+        if (e->err_len + n < sizeof e->err) {
+            memcpy(e->err + e->err_len, b, n);
+            e->err_len += n;
+        }
+        return;
+    }
     if (h == 1) {
         memcpy(pending + pending_len, b, n);
         pending_len += n;
@@ -437,8 +447,34 @@ int64_t lull_rt_hopen(struct lull_proc *proc, int64_t mode) {
     return (int64_t)(nfiles - 1 + 3);
 }
 
+static const char *prog_name;
+
 _Noreturn void lull_rt_exit(struct lull_proc *proc, int64_t status) {
     (void)proc;
+    struct lull_escape *e = lull_escape;
+    if (e != NULL) {
+        /* An embedding's call does not end the host: what the code wrote
+         * to standard error, without the program name that the Prelude's
+         * `error` puts first (empty here) and the final newline, is the
+         * message. */
+        char msg[sizeof e->err + 64];
+        size_t len = e->err_len;
+        const char *text = e->err;
+        size_t skip = strlen(prog_name) + 2;
+        if (len >= skip && strncmp(text, prog_name, skip - 2) == 0 && text[skip - 2] == ':' && text[skip - 1] == ' ') {
+            text += skip;
+            len -= skip;
+        }
+        while (len > 0 && text[len - 1] == '\n') {
+            len--;
+        }
+        if (len == 0) {
+            snprintf(msg, sizeof msg, "the code exited with status %lld", (long long)status);
+        } else {
+            snprintf(msg, sizeof msg, "%.*s", (int)len, text);
+        }
+        lull_escape_with(status == 0 ? 1 : (int)status, msg);
+    }
     lull_io_commit_stdout(true);
     lull_in_stdio = 1;
     fflush(stdout);

@@ -1,5 +1,5 @@
 /*
- * main.c: lull_rt_main, the runtime's entry from an executable's start
+ * main.c: lull_rt_start, the runtime's entry from an executable's start
  * stub (rt/start/start.c): run-time arguments, the run on the big-stack
  * thread, printing the result and the statistics.
  *
@@ -267,7 +267,12 @@ static int run(struct lull_proc *proc, void *arg) {
     return 0;
 }
 
-int lull_rt_main(int argc, char **argv, const struct lull_program *prog) {
+int lull_rt_start(int argc, char **argv, lull_entry_fn entry) {
+    const struct lull_program *prog = entry(&lull_rt_services);
+    const char *why = lull_program_check(prog);
+    if (why != NULL) {
+        lull_fail(3, "%s", why);
+    }
     enum mode mode = MODE_NF;
     struct lull_options opts;
     if (&lull_io_program != NULL) {

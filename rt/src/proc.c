@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "proc.h"
 #include "stackmap.h"
 
@@ -76,6 +77,8 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     }
     proc->prog = prog;
     proc->opts = *opts;
+    proc->regs.svc = &lull_rt_services;
+    lull_stackmap_add_program(prog);
     lull_current_proc = proc;
 
     size_t ds = stack_bytes("LULL_DATA_STACK", opts, &proc->ds_capped);
@@ -162,42 +165,51 @@ static void format_limit(char *buf, size_t n, size_t bytes) {
     lull_format_bytes(buf, n, bytes);
 }
 
+/* The handlers the runtime's replaced, for faults outside its threads. */
+static struct sigaction previous_segv, previous_bus;
+
+/* A fault: a guard page of the running proc's stacks (a limit), or a bug.
+ * Outside the runtime's threads the previous handler gets it; under an
+ * escape (an embedding's call) the message goes there; otherwise it is
+ * printed and the process ends. */
 static void on_fault(int sig, siginfo_t *si, void *uctx) {
-    (void)sig;
     (void)uctx;
     struct lull_proc *proc = lull_current_proc;
-    char *addr = si->si_addr;
-    char msg[160];
-    if (!lull_in_stdio) {
-        fflush(stdout);
+    if (proc == NULL && lull_escape == NULL) {
+        /* Not ours: put the previous handler back; the faulting
+         * instruction runs again and faults into it. */
+        sigaction(sig, sig == SIGBUS ? &previous_bus : &previous_segv, NULL);
+        return;
     }
+    char *addr = si->si_addr;
+    char msg[160], lim[48];
+    int status = 3;
+    snprintf(msg, sizeof msg, "internal error: segmentation fault at %p", (void *)addr);
     if (proc != NULL) {
-        char lim[48];
         bool in_ns_guard = addr >= proc->ns_map && addr < proc->ns_lo;
         bool in_ds_guard = addr >= (char *)proc->ds_limit && addr < (char *)proc->ds_limit + LULL_GUARD_BYTES;
         if ((in_ns_guard && proc->ns_capped) || (in_ds_guard && proc->ds_capped)) {
             format_limit(lim, sizeof lim, proc->opts.max_memory);
-            snprintf(msg, sizeof msg, "error: memory limit of %s reached (--max-memory)\n", lim);
-            write_str(msg);
-            _exit(2);
-        }
-        if (in_ns_guard) {
+            snprintf(msg, sizeof msg, "memory limit of %s reached (--max-memory)", lim);
+            status = 2;
+        } else if (in_ns_guard) {
             format_limit(lim, sizeof lim, (size_t)(proc->ns_hi - proc->ns_lo));
-            snprintf(msg, sizeof msg, "error: stack overflow (native stack limit of %s)\n", lim);
-            write_str(msg);
-            _exit(2);
-        }
-        char *ds_guard = (char *)proc->ds_limit;
-        if (addr >= ds_guard && addr < ds_guard + LULL_GUARD_BYTES) {
+            snprintf(msg, sizeof msg, "stack overflow (native stack limit of %s)", lim);
+            status = 2;
+        } else if (in_ds_guard) {
             format_limit(lim, sizeof lim, (size_t)((char *)proc->ds_limit - (char *)proc->ds_base));
-            snprintf(msg, sizeof msg, "error: stack overflow (data stack limit of %s)\n", lim);
-            write_str(msg);
-            _exit(2);
+            snprintf(msg, sizeof msg, "stack overflow (data stack limit of %s)", lim);
+            status = 2;
         }
     }
-    snprintf(msg, sizeof msg, "error: internal error: segmentation fault at %p\n", (void *)addr);
-    write_str(msg);
-    _exit(3);
+    lull_escape_with(status, msg);
+    if (!lull_in_stdio) {
+        fflush(stdout);
+    }
+    char line[200];
+    snprintf(line, sizeof line, "error: %s\n", msg);
+    write_str(line);
+    _exit(status);
 }
 
 /* The fault handler runs on an alternate signal stack of the run's thread
@@ -219,8 +231,15 @@ static void install_handler(stack_t *old, char **mine) {
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
+    struct sigaction old_segv, old_bus;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    if (old_segv.sa_sigaction != on_fault) {
+        previous_segv = old_segv;
+    }
+    if (old_bus.sa_sigaction != on_fault) {
+        previous_bus = old_bus;
+    }
 }
 
 static void remove_altstack(const stack_t *old, char *mine) {
@@ -245,8 +264,9 @@ static void *run_thread(void *p) {
     stack_t old;
     char *mine;
     install_handler(&old, &mine);
-    lull_stackmap_init();
+    lull_current_proc = a->proc;
     a->result = a->fn(a->proc, a->arg);
+    lull_current_proc = NULL;
     remove_altstack(&old, mine);
     return NULL;
 }

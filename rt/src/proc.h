@@ -110,8 +110,19 @@ void *lull_xmalloc(size_t n);
 void *lull_xrealloc(void *p, size_t n);
 
 /* The proc of the running thread, for the signal handler and allocation
- * failures (one proc per process for now). */
-extern struct lull_proc *lull_current_proc;
+ * failures. */
+extern _Thread_local struct lull_proc *lull_current_proc;
+
+/* Where a failure goes instead of ending the process (an embedding's
+ * call): escape.h. */
+struct lull_escape;
+
+/* The running thread's escape, or NULL. */
+extern _Thread_local struct lull_escape *lull_escape;
+
+/* Leave through the thread's escape when it has one (msg is a full
+ * message, without prefix or newline); returns when there is none. */
+void lull_escape_with(int status, const char *msg);
 
 /* Set while the runtime is inside stdio on stdout, so the fault handler
  * does not flush a stream in an inconsistent state. */

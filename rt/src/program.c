@@ -1,15 +1,28 @@
 /*
  * program.c: tables over the generated program: constructor descriptions
  * found by their entry code (for read-back, printing and error messages).
+ *
+ * One table per crate, built on first use and kept for the process (a
+ * host may open several crates, in several runtimes on several threads):
+ * the list of tables is guarded by a lock, and each thread remembers the
+ * table it used last, so the common lookup takes no lock.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "proc.h"
 #include "program.h"
 
-static const struct lull_program *table_prog;
-static const struct lull_con_desc **table; /* open addressing by entry */
-static size_t table_cap;
+struct con_table {
+    const struct lull_program *prog;
+    const struct lull_con_desc **slots; /* open addressing by entry */
+    size_t cap;
+    struct con_table *next;
+};
+
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct con_table *tables;
+static _Thread_local struct con_table *last;
 
 static size_t hash_ptr(const void *p) {
     uint64_t k = (uint64_t)(uintptr_t)p;
@@ -19,38 +32,61 @@ static size_t hash_ptr(const void *p) {
     return (size_t)k;
 }
 
-void lull_program_init(const struct lull_program *prog) {
-    if (table_prog == prog) {
-        return;
+static struct con_table *build(const struct lull_program *prog) {
+    struct con_table *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        lull_out_of_memory(NULL);
     }
-    free(table);
-    table_cap = 16;
-    while (table_cap < prog->ncons * 2 + 1) {
-        table_cap *= 2;
+    t->prog = prog;
+    t->cap = 16;
+    while (t->cap < prog->ncons * 2 + 1) {
+        t->cap *= 2;
     }
-    table = calloc(table_cap, sizeof *table);
-    if (table == NULL) {
+    t->slots = calloc(t->cap, sizeof *t->slots);
+    if (t->slots == NULL) {
         lull_out_of_memory(NULL);
     }
     for (uint64_t i = 0; i < prog->ncons; i++) {
         const struct lull_con_desc *d = &prog->cons[i];
-        size_t j = hash_ptr(d->entry) & (table_cap - 1);
-        while (table[j] != NULL && table[j]->entry != d->entry) {
-            j = (j + 1) & (table_cap - 1);
+        size_t j = hash_ptr(d->entry) & (t->cap - 1);
+        while (t->slots[j] != NULL && t->slots[j]->entry != d->entry) {
+            j = (j + 1) & (t->cap - 1);
         }
-        table[j] = d;
+        t->slots[j] = d;
     }
-    table_prog = prog;
+    return t;
+}
+
+static struct con_table *table_of(const struct lull_program *prog) {
+    struct con_table *t = last;
+    if (t != NULL && t->prog == prog) {
+        return t;
+    }
+    pthread_mutex_lock(&tables_lock);
+    for (t = tables; t != NULL && t->prog != prog; t = t->next) {
+    }
+    if (t == NULL) {
+        t = build(prog);
+        t->next = tables;
+        tables = t;
+    }
+    pthread_mutex_unlock(&tables_lock);
+    last = t;
+    return t;
+}
+
+void lull_program_init(const struct lull_program *prog) {
+    table_of(prog);
 }
 
 const struct lull_con_desc *lull_con_of_entry(const struct lull_program *prog, const void *entry) {
-    lull_program_init(prog);
-    size_t j = hash_ptr(entry) & (table_cap - 1);
-    while (table[j] != NULL) {
-        if (table[j]->entry == entry) {
-            return table[j];
+    const struct con_table *t = table_of(prog);
+    size_t j = hash_ptr(entry) & (t->cap - 1);
+    while (t->slots[j] != NULL) {
+        if (t->slots[j]->entry == entry) {
+            return t->slots[j];
         }
-        j = (j + 1) & (table_cap - 1);
+        j = (j + 1) & (t->cap - 1);
     }
     return NULL;
 }

@@ -7,7 +7,7 @@
 
 #include "lull_rt.h"
 
-/* Build the tables for `prog` (once per program; idempotent). */
+/* Build the tables for `prog` (once per program; idempotent; thread-safe). */
 void lull_program_init(const struct lull_program *prog);
 
 /* The description of the constructor whose entry code is `entry`, or NULL. */

@@ -73,7 +73,7 @@ static uint32_t tag_of(const struct lull_object *o) {
 
 /* Enter `self` with the argc arguments on the data stack; perform the
  * updates; return the value. */
-static struct lull_object *call(struct lull_proc *proc, struct lull_object *self, uint64_t argc) {
+struct lull_object *lull_call_object(struct lull_proc *proc, struct lull_object *self, uint64_t argc) {
     lull_word **expected = proc->regs.sp - argc;
     if (proc->prog->call_entry == NULL) {
         lull_internal("no call_entry to evaluate a %s", lull_rt_tag_name(tag_of(self)));
@@ -86,8 +86,7 @@ static struct lull_object *call(struct lull_proc *proc, struct lull_object *self
     return v;
 }
 
-/* Bring roots[i] to weak head normal form, in place. */
-static void whnf_root(struct lull_proc *proc, size_t i) {
+void lull_whnf_root(struct lull_proc *proc, size_t i) {
     struct lull_object *o = root_at(proc, i);
     for (;;) {
         uint32_t t = tag_of(o);
@@ -96,7 +95,7 @@ static void whnf_root(struct lull_proc *proc, size_t i) {
             continue;
         }
         if (t == LULL_TAG_THUNK || t == LULL_TAG_BLACKHOLE) {
-            o = call(proc, o, 0);
+            o = lull_call_object(proc, o, 0);
             continue;
         }
         if (t == LULL_TAG_FORWARD || t >= LULL_TAG_COUNT) {
@@ -150,9 +149,9 @@ void lull_run_io(struct lull_proc *proc, struct lull_object *entry) {
     root_push(proc, entry);
     size_t i = proc->roots.len - 1;
     push_fresh_vars(proc, 1); /* may collect: entry is a root meanwhile */
-    struct lull_object *v = call(proc, root_at(proc, i), 1);
+    struct lull_object *v = lull_call_object(proc, root_at(proc, i), 1);
     proc->roots.items[i] = v;
-    whnf_root(proc, i);
+    lull_whnf_root(proc, i);
     proc->roots.len--;
 }
 
@@ -167,9 +166,9 @@ static uint64_t apply_fresh(struct lull_proc *proc, size_t i, uint64_t *first) {
             *first = id;
         }
         total += n;
-        struct lull_object *v = call(proc, root_at(proc, i), n);
+        struct lull_object *v = lull_call_object(proc, root_at(proc, i), n);
         proc->roots.items[i] = v;
-        whnf_root(proc, i);
+        lull_whnf_root(proc, i);
     }
     return total;
 }
@@ -246,7 +245,7 @@ void lull_readback(struct lull_proc *proc, struct lull_object *root, struct lull
             continue;
         }
         size_t i = proc->roots.len - 1;
-        whnf_root(proc, i);
+        lull_whnf_root(proc, i);
         if (fun_arity(root_at(proc, i)) > 0) {
             uint64_t first = 0;
             uint64_t n = apply_fresh(proc, i, &first);
@@ -388,8 +387,8 @@ bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object
             continue;
         }
         size_t ia = proc->roots.len - 2, ib = proc->roots.len - 1;
-        whnf_root(proc, ia);
-        whnf_root(proc, ib);
+        lull_whnf_root(proc, ia);
+        lull_whnf_root(proc, ib);
         bool fa = fun_arity(root_at(proc, ia)) > 0, fb = fun_arity(root_at(proc, ib)) > 0;
         if (fa || fb) {
             if (!(fa && fb)) {
@@ -401,9 +400,9 @@ bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object
             struct lull_object *x = lull_ds_pop(proc);
             root_push(proc, x);
             lull_ds_push(proc, root_at(proc, ia + 2));
-            proc->roots.items[ia] = call(proc, root_at(proc, ia), 1);
+            proc->roots.items[ia] = lull_call_object(proc, root_at(proc, ia), 1);
             lull_ds_push(proc, root_at(proc, ia + 2));
-            proc->roots.items[ib] = call(proc, root_at(proc, ib), 1);
+            proc->roots.items[ib] = lull_call_object(proc, root_at(proc, ib), 1);
             proc->roots.len--;
             work_push(&work, (struct work){.kind = W_OBJ});
             continue;

@@ -24,4 +24,13 @@ bool lull_conv(struct lull_proc *proc, struct lull_object *a, struct lull_object
  * (io mode). Exits on run-time errors and limits. */
 void lull_run_io(struct lull_proc *proc, struct lull_object *entry);
 
+/* Enter `self` with the argc arguments on the data stack, perform the
+ * updates (Note [Update frames]) and return the value (weak head normal
+ * form). */
+struct lull_object *lull_call_object(struct lull_proc *proc, struct lull_object *self, uint64_t argc);
+
+/* Bring roots[i] (the read-back root stack) to weak head normal form, in
+ * place, following REFs. */
+void lull_whnf_root(struct lull_proc *proc, size_t i);
+
 #endif /* LULL_READBACK_H */

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -443,4 +444,96 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
     char d[256];
     lull_describe(proc, v, d, sizeof d);
     lull_fail(1, "case over %s on %s", what, d);
+}
+
+/* ---- the service table (Note [The service table] in lull_rt.h) -------- */
+
+const struct lull_services lull_rt_services = {
+    .version = LULL_SERVICES_VERSION,
+    .size = sizeof(struct lull_services),
+    .gc = lull_rt_gc,
+    .make_pap = lull_rt_make_pap,
+    .rigid_apply = lull_rt_rigid_apply,
+    .str_unpack = lull_rt_str_unpack,
+    .update_frames = lull_rt_update_frames,
+    .out_of_fuel = lull_rt_out_of_fuel,
+    .putchar = lull_rt_putchar,
+    .getchar = lull_rt_getchar,
+    .dataid = lull_rt_dataid,
+    .fshowchar = lull_rt_fshowchar,
+    .uniprop = lull_rt_uniprop,
+    .fdec = lull_rt_fdec,
+    .hputchar = lull_rt_hputchar,
+    .hcommit = lull_rt_hcommit,
+    .hgetchar = lull_rt_hgetchar,
+    .hflush = lull_rt_hflush,
+    .hclose = lull_rt_hclose,
+    .pathchar = lull_rt_pathchar,
+    .hopen = lull_rt_hopen,
+    .exit = lull_rt_exit,
+    .argcount = lull_rt_argcount,
+    .argchar = lull_rt_argchar,
+    .loop = lull_rt_loop,
+    .bad_apply = lull_rt_bad_apply,
+    .error = lull_rt_error,
+    .no_match = lull_rt_no_match,
+    .no_match_con = lull_rt_no_match_con,
+    .no_match_i64 = lull_rt_no_match_i64,
+    .no_match_f64 = lull_rt_no_match_f64,
+    .bad_case = lull_rt_bad_case,
+};
+
+_Static_assert(sizeof(struct lull_services) == LULL_SERVICES_SIZE, "service table size");
+_Static_assert(offsetof(struct lull_services, gc) == LULL_SVC_OFFSET_GC, "gc");
+_Static_assert(offsetof(struct lull_services, make_pap) == LULL_SVC_OFFSET_MAKE_PAP, "make_pap");
+_Static_assert(offsetof(struct lull_services, rigid_apply) == LULL_SVC_OFFSET_RIGID_APPLY, "rigid_apply");
+_Static_assert(offsetof(struct lull_services, str_unpack) == LULL_SVC_OFFSET_STR_UNPACK, "str_unpack");
+_Static_assert(offsetof(struct lull_services, update_frames) == LULL_SVC_OFFSET_UPDATE_FRAMES, "update_frames");
+_Static_assert(offsetof(struct lull_services, out_of_fuel) == LULL_SVC_OFFSET_OUT_OF_FUEL, "out_of_fuel");
+_Static_assert(offsetof(struct lull_services, putchar) == LULL_SVC_OFFSET_PUTCHAR, "putchar");
+_Static_assert(offsetof(struct lull_services, getchar) == LULL_SVC_OFFSET_GETCHAR, "getchar");
+_Static_assert(offsetof(struct lull_services, dataid) == LULL_SVC_OFFSET_DATAID, "dataid");
+_Static_assert(offsetof(struct lull_services, fshowchar) == LULL_SVC_OFFSET_FSHOWCHAR, "fshowchar");
+_Static_assert(offsetof(struct lull_services, uniprop) == LULL_SVC_OFFSET_UNIPROP, "uniprop");
+_Static_assert(offsetof(struct lull_services, fdec) == LULL_SVC_OFFSET_FDEC, "fdec");
+_Static_assert(offsetof(struct lull_services, hputchar) == LULL_SVC_OFFSET_HPUTCHAR, "hputchar");
+_Static_assert(offsetof(struct lull_services, hcommit) == LULL_SVC_OFFSET_HCOMMIT, "hcommit");
+_Static_assert(offsetof(struct lull_services, hgetchar) == LULL_SVC_OFFSET_HGETCHAR, "hgetchar");
+_Static_assert(offsetof(struct lull_services, hflush) == LULL_SVC_OFFSET_HFLUSH, "hflush");
+_Static_assert(offsetof(struct lull_services, hclose) == LULL_SVC_OFFSET_HCLOSE, "hclose");
+_Static_assert(offsetof(struct lull_services, pathchar) == LULL_SVC_OFFSET_PATHCHAR, "pathchar");
+_Static_assert(offsetof(struct lull_services, hopen) == LULL_SVC_OFFSET_HOPEN, "hopen");
+_Static_assert(offsetof(struct lull_services, exit) == LULL_SVC_OFFSET_EXIT, "exit");
+_Static_assert(offsetof(struct lull_services, argcount) == LULL_SVC_OFFSET_ARGCOUNT, "argcount");
+_Static_assert(offsetof(struct lull_services, argchar) == LULL_SVC_OFFSET_ARGCHAR, "argchar");
+_Static_assert(offsetof(struct lull_services, loop) == LULL_SVC_OFFSET_LOOP, "loop");
+_Static_assert(offsetof(struct lull_services, bad_apply) == LULL_SVC_OFFSET_BAD_APPLY, "bad_apply");
+_Static_assert(offsetof(struct lull_services, error) == LULL_SVC_OFFSET_ERROR, "error");
+_Static_assert(offsetof(struct lull_services, no_match) == LULL_SVC_OFFSET_NO_MATCH, "no_match");
+_Static_assert(offsetof(struct lull_services, no_match_con) == LULL_SVC_OFFSET_NO_MATCH_CON, "no_match_con");
+_Static_assert(offsetof(struct lull_services, no_match_i64) == LULL_SVC_OFFSET_NO_MATCH_I64, "no_match_i64");
+_Static_assert(offsetof(struct lull_services, no_match_f64) == LULL_SVC_OFFSET_NO_MATCH_F64, "no_match_f64");
+_Static_assert(offsetof(struct lull_services, bad_case) == LULL_SVC_OFFSET_BAD_CASE, "bad_case");
+_Static_assert(offsetof(struct lull_proc_regs, svc) == LULL_PROC_OFFSET_SVC, "proc svc offset");
+
+const char *lull_program_check(const struct lull_program *prog) {
+    static char why[256];
+    if (prog == NULL) {
+        return "the crate's entry returned no description";
+    }
+    if (prog->services_version != LULL_SERVICES_VERSION) {
+        snprintf(why, sizeof why,
+                 "the crate was compiled for version %llu of the runtime's service table, but this runtime has "
+                 "version %llu (rebuild the crate with this lull)",
+                 (unsigned long long)prog->services_version, (unsigned long long)LULL_SERVICES_VERSION);
+        return why;
+    }
+    if (prog->services_size > sizeof(struct lull_services)) {
+        snprintf(why, sizeof why,
+                 "the crate needs a service table of %llu bytes, but this runtime's has %llu (the crate is newer "
+                 "than the runtime: rebuild it with this lull)",
+                 (unsigned long long)prog->services_size, (unsigned long long)sizeof(struct lull_services));
+        return why;
+    }
+    return NULL;
 }

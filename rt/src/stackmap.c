@@ -64,8 +64,6 @@
 #include "proc.h"
 #include "stackmap.h"
 
-extern const uint8_t __start_llvm_stackmaps[] __attribute__((weak));
-extern const uint8_t __stop_llvm_stackmaps[] __attribute__((weak));
 
 enum { LOC_REGISTER = 1, LOC_DIRECT = 2, LOC_INDIRECT = 3, LOC_CONSTANT = 4, LOC_CONSTANT_INDEX = 5 };
 
@@ -80,7 +78,9 @@ struct sm_record {
 
 static struct sm_record *table; /* open addressing by ret_addr; 0 = empty */
 static size_t table_cap, table_len;
-static bool loaded;
+/* The stack map sections loaded so far (a crate's, once each). */
+static const uint8_t **loaded_starts;
+static size_t nloaded;
 
 static uint64_t rd64(const uint8_t *p) {
     uint64_t v;
@@ -210,17 +210,20 @@ void lull_stackmap_load(const uint8_t *start, const uint8_t *stop) {
         }
         p += parse_one(p, (size_t)(stop - p));
     }
-    loaded = true;
 }
 
-void lull_stackmap_init(void) {
-    if (loaded) {
+void lull_stackmap_add_program(const struct lull_program *prog) {
+    if (prog->stackmaps_start == NULL || prog->stackmaps_end == NULL) {
         return;
     }
-    if (__start_llvm_stackmaps != NULL && __stop_llvm_stackmaps != NULL) {
-        lull_stackmap_load(__start_llvm_stackmaps, __stop_llvm_stackmaps);
+    for (size_t i = 0; i < nloaded; i++) {
+        if (loaded_starts[i] == prog->stackmaps_start) {
+            return;
+        }
     }
-    loaded = true;
+    loaded_starts = lull_xrealloc(loaded_starts, (nloaded + 1) * sizeof *loaded_starts);
+    loaded_starts[nloaded++] = prog->stackmaps_start;
+    lull_stackmap_load(prog->stackmaps_start, prog->stackmaps_end);
 }
 
 size_t lull_stackmap_records(void) {
@@ -264,7 +267,6 @@ void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn, enum lull_w
     if (slot == NULL) {
         return;
     }
-    lull_stackmap_init();
     for (;;) {
         uint64_t ra = (uint64_t)(uintptr_t)*slot;
         if (slot == proc->wm_slot) {

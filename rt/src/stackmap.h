@@ -19,11 +19,11 @@ struct lull_proc;
  * idempotent: a slot may be named twice. */
 typedef struct lull_object *(*lull_relocate_fn)(struct lull_proc *proc, struct lull_object *p);
 
-/* Parse every stack map section linked into the program (between
- * __start_llvm_stackmaps and __stop_llvm_stackmaps), once. */
-void lull_stackmap_init(void);
+/* Parse the stack map section of a crate (between the bounds its
+ * lull_program gives), once per section. */
+void lull_stackmap_add_program(const struct lull_program *prog);
 
-/* Parse the stack map sections in [start, stop) (tests; init uses it). */
+/* Parse the stack map sections in [start, stop) (tests; add_program uses it). */
 void lull_stackmap_load(const uint8_t *start, const uint8_t *stop);
 
 /* The number of call sites known. */

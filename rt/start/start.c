@@ -1,12 +1,14 @@
 /*
- * start.c: the executable's main for a generated program: hands the
- * program's one exported symbol, `lull_program`, to the runtime.
- * Not part of rt/src (the runtime's tests link rt/src with their own main).
+ * start.c: the start stub of an executable built by `lull build`: hands
+ * the crate's entry (its one exported symbol, Note [Crate entries] in
+ * lull_rt.h) to the runtime, which initialises itself and calls back into
+ * the crate with its service table. Not part of rt/src (the runtime's
+ * tests link rt/src with their own main).
  */
 #include "lull_rt.h"
 
-extern const struct lull_program lull_program;
+const struct lull_program *lull_entry(const struct lull_services *svc);
 
 int main(int argc, char **argv) {
-    return lull_rt_main(argc, argv, &lull_program);
+    return lull_rt_start(argc, argv, lull_entry);
 }

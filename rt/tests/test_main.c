@@ -1,5 +1,5 @@
 /*
- * test_main.c: lull_rt_main end to end on the fake program (in child
+ * test_main.c: lull_rt_start end to end on the fake program (in child
  * processes): printing, --discard, --stats, step and time limits, usage
  * errors, nf-each over several entries, and the stack overflow reports of
  * the fault handler.
@@ -53,13 +53,18 @@ static void in_child(int (*f)(void *), void *arg, struct result *res) {
     slurp(e, res->err, sizeof res->err);
 }
 
+static const struct lull_program *fake_entry(const struct lull_services *svc) {
+    (void)svc;
+    return &fake_program;
+}
+
 static int run_main(void *arg) {
     char **argv = arg;
     int argc = 0;
     while (argv[argc] != NULL) {
         argc++;
     }
-    return lull_rt_main(argc, argv, &fake_program);
+    return lull_rt_start(argc, argv, fake_entry);
 }
 
 #define RUN(res, ...)                                      \
@@ -214,6 +219,18 @@ int main(void) {
     CHECK(r.status == 1);
     RUN(&r, "nf", "--max-steps");
     CHECK(r.status == 1);
+
+    /* A crate compiled for another service table is refused. */
+    fake_program.services_version = LULL_SERVICES_VERSION + 1;
+    RUN(&r, "nf");
+    CHECK(r.status == 3);
+    CHECK(strstr(r.err, "compiled for version") != NULL);
+    fake_program.services_version = LULL_SERVICES_VERSION;
+    fake_program.services_size = sizeof(struct lull_services) + 8;
+    RUN(&r, "nf");
+    CHECK(r.status == 3);
+    CHECK(strstr(r.err, "needs a service table of") != NULL);
+    fake_program.services_size = sizeof(struct lull_services);
 
     in_child(native_overflow, NULL, &r);
     CHECK(r.status == 2);

@@ -96,6 +96,8 @@ static inline struct lull_object *static_nil_obj(void) {
 static struct lull_object *fake_call(struct lull_proc *proc, struct lull_object *self, uint64_t argc);
 
 static struct lull_program fake_program = {
+    .services_version = LULL_SERVICES_VERSION,
+    .services_size = sizeof(struct lull_services),
     .nentries = 0,
     .entries = NULL,
     .ncons = sizeof fake_cons / sizeof fake_cons[0],

@@ -168,10 +168,12 @@ impl<'a> Infer<'a> {
         }
     }
 
-    /// Infers the whole module, checks `main`, defaults what is left and
-    /// zonks the tables.
+    /// Infers the whole module, checks `main` (of a program: a module
+    /// without a header or named `Main`, as in Haskell; another module is
+    /// a crate's), defaults what is left and zonks the tables.
     pub fn module(&mut self, module: &Module) {
-        self.body(module, true);
+        let program = module.header.as_ref().is_none_or(|h| h.name.text == "Main");
+        self.body(module, program);
     }
 
     /// Infers a library module (which has no `main`), defaults and zonks.

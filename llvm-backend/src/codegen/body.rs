@@ -26,7 +26,8 @@ use lull_middle::flat::ir::{
 
 use super::emit::{con_layout, gc_const, llvm_type, ModuleEmitter};
 use crate::layout::{
-    Tag, INFO_OFFSET_CON_OR_ARITY, INFO_OFFSET_TAG, INFO_SIZE, PROC_OFFSET_FUEL, PROC_OFFSET_HL, PROC_OFFSET_SP,
+    service_offset, Tag, INFO_OFFSET_CON_OR_ARITY, INFO_OFFSET_TAG, INFO_SIZE, PROC_OFFSET_FUEL, PROC_OFFSET_HL,
+    PROC_OFFSET_SP, PROC_OFFSET_SVC,
 };
 use crate::Error;
 
@@ -116,6 +117,26 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.subst.get(&v).cloned().unwrap_or_else(|| format!("%v{}", v.0))
     }
 
+    /// Calls runtime service `name` through the proc's service table
+    /// (Note [The service table] in `rt/include/lull_rt.h`): `call` is the
+    /// instruction up to its callee (`"%r = call i64"`), `args` its
+    /// arguments. Only `gc` may collect here (a statepoint); the others
+    /// are leaf calls, the failing ones marked `noreturn`.
+    fn call_service(&mut self, call: &str, name: &str, args: &str) {
+        let slot = self.proc_field(PROC_OFFSET_SVC);
+        let (table, fp, f) = (self.fresh("svt"), self.fresh("svp"), self.fresh("svf"));
+        self.line(format!("{table} = load ptr, ptr {slot}, !invariant.load !2"));
+        self.line(format!("{fp} = getelementptr inbounds i8, ptr {table}, i64 {}", service_offset(name)));
+        self.line(format!("{f} = load ptr, ptr {fp}, !invariant.load !2"));
+        let attrs = match name {
+            "gc" => "",
+            "loop" | "bad_apply" | "error" | "no_match" | "no_match_con" | "no_match_i64" | "no_match_f64"
+            | "bad_case" => " #1",
+            _ => " #0",
+        };
+        self.line(format!("{call} {f}({args}){attrs}"));
+    }
+
     fn proc_field(&mut self, offset: u32) -> String {
         let p = self.fresh("pf");
         self.line(format!("{p} = getelementptr i8, ptr %proc, i64 {offset}"));
@@ -203,7 +224,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.line("%spent = icmp slt i64 %fuel1, 0");
         self.line("br i1 %spent, label %nofuel, label %fuelok, !prof !0");
         self.start_block("nofuel");
-        self.line("call void @lull_rt_out_of_fuel(ptr %proc) #0");
+        self.call_service("call void", "out_of_fuel", "ptr %proc");
         self.line("br label %fuelok");
         self.start_block("fuelok");
     }
@@ -434,7 +455,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                     Some(l) => self.string_const(l.as_bytes()),
                     None => "null".into(),
                 };
-                self.line(format!("call void @lull_rt_error(ptr %proc, ptr {m}, ptr {l}) #0"));
+                self.call_service("call void", "error", &format!("ptr %proc, ptr {m}, ptr {l}"));
                 self.line("unreachable");
             }
             Body::Case(c) => {
@@ -461,9 +482,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                         self.line(format!("{iscon} = icmp eq i32 {tag}, {}", Tag::Con as u32));
                         self.line(format!("br i1 {iscon}, label %{conb}, label %{nomatch}"));
                         self.start_block(&nomatch);
-                        self.line(format!(
-                            "call void @lull_rt_bad_case(ptr %proc, ptr addrspace(1) {s}, ptr @lull.what.data) #0"
-                        ));
+                        self.call_service(
+                            "call void",
+                            "bad_case",
+                            &format!("ptr %proc, ptr addrspace(1) {s}, ptr @lull.what.data"),
+                        );
                         self.line("unreachable");
                         self.start_block(&conb);
                         let cp = self.fresh("scp");
@@ -531,12 +554,12 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                     }),
                     None => {
                         self.start_block(&default);
-                        let call = match ty.as_str() {
-                            "i64" => format!("call void @lull_rt_no_match_i64(ptr %proc, i64 {s}) #0"),
-                            "double" => format!("call void @lull_rt_no_match_f64(ptr %proc, double {s}) #0"),
-                            _ => format!("call void @lull_rt_no_match_con(ptr %proc, ptr addrspace(1) {s}) #0"),
+                        let (service, arg) = match ty.as_str() {
+                            "i64" => ("no_match_i64", format!("i64 {s}")),
+                            "double" => ("no_match_f64", format!("double {s}")),
+                            _ => ("no_match_con", format!("ptr addrspace(1) {s}")),
                         };
-                        self.line(call);
+                        self.call_service("call void", service, &format!("ptr %proc, {arg}"));
                         self.line("unreachable");
                     }
                 }
@@ -592,9 +615,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.line(format!("{upd} = icmp ne ptr {rsp}, {sp}"));
         self.line(format!("br i1 {upd}, label %{ul}, label %{cl}"));
         self.start_block(&ul);
-        self.line(format!(
-            "call void @lull_rt_update_frames(ptr %proc, ptr {sp}, ptr {rsp}, ptr addrspace(1) {rv}) #0"
-        ));
+        self.call_service(
+            "call void",
+            "update_frames",
+            &format!("ptr %proc, ptr {sp}, ptr {rsp}, ptr addrspace(1) {rv}"),
+        );
         self.line(format!("br label %{cl}"));
         self.start_block(&cl);
         Ok((rhp, rv))
@@ -648,7 +673,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         let spp = self.proc_field(PROC_SP);
         self.line(format!("store ptr {hp}, ptr %proc"));
         self.line(format!("store ptr {sp}, ptr {spp}"));
-        self.line(format!("call void @lull_rt_gc(ptr %proc, i64 {total})"));
+        self.call_service("call void", "gc", &format!("ptr %proc, i64 {total}"));
         let ghp = self.fresh("ghp");
         self.line(format!("{ghp} = load ptr, ptr %proc"));
         self.line(format!("br label %{okl}"));
@@ -772,7 +797,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("br i1 {z}, label %{zl}, label %{okl}, !prof !0"));
                 self.start_block(&zl);
                 let m = self.string_const(format!("{op}: division by zero").as_bytes());
-                self.line(format!("call void @lull_rt_error(ptr %proc, ptr {m}, ptr null) #0"));
+                self.call_service("call void", "error", &format!("ptr %proc, ptr {m}, ptr null"));
                 self.line("unreachable");
                 self.start_block(&okl);
                 let a = self.fresh("mn");
@@ -784,7 +809,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("br i1 {c}, label %{ovl}, label %{ok2}, !prof !0"));
                 self.start_block(&ovl);
                 let m = self.string_const(format!("{op}: overflow ({} / -1)", i64::MIN).as_bytes());
-                self.line(format!("call void @lull_rt_error(ptr %proc, ptr {m}, ptr null) #0"));
+                self.call_service("call void", "error", &format!("ptr %proc, ptr {m}, ptr null"));
                 self.line("unreachable");
                 self.start_block(&ok2);
                 let instr = if op == IQuot { "sdiv" } else { "srem" };
@@ -810,11 +835,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
             IToF => self.line(format!("{r} = sitofp i64 {} to double", xs[0])),
             FToI => self.line(format!("{r} = call i64 @llvm.fptosi.sat.i64.f64(double {})", xs[0])),
             PutChar => {
-                self.line(format!("call void @lull_rt_putchar(ptr %proc, i64 {}) #0", xs[1]));
+                self.call_service("call void", "putchar", &format!("ptr %proc, i64 {}", xs[1]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
             }
             GetChar => {
-                self.line(format!("{r} = call i64 @lull_rt_getchar(ptr %proc) #0"));
+                self.call_service(&format!("{r} = call i64"), "getchar", "ptr %proc");
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
             ConTag => {
@@ -838,7 +863,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("{r} = select i1 {iscon}, i64 {cn64}, i64 -1"));
             }
             DataId => {
-                self.line(format!("{r} = call i64 @lull_rt_dataid(ptr %proc, ptr addrspace(1) {}) #0", xs[0]));
+                self.call_service(&format!("{r} = call i64"), "dataid", &format!("ptr %proc, ptr addrspace(1) {}", xs[0]));
             }
             FSqrt => self.line(format!("{r} = call double @llvm.sqrt.f64(double {}) #0", xs[0])),
             FExp | FLog | FSin | FCos | FTan => {
@@ -856,13 +881,13 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("{r} = call double @{f}(double {}, double {}) #0", xs[0], xs[1]));
             }
             FShowChar => {
-                self.line(format!("{r} = call i64 @lull_rt_fshowchar(double {}, i64 {}) #0", xs[0], xs[1]));
+                self.call_service(&format!("{r} = call i64"), "fshowchar", &format!("double {}, i64 {}", xs[0], xs[1]));
             }
-            FDec => self.line(format!("{r} = call double @lull_rt_fdec(i64 {}, i64 {}) #0", xs[0], xs[1])),
-            UniProp => self.line(format!("{r} = call i64 @lull_rt_uniprop(i64 {}, i64 {}) #0", xs[0], xs[1])),
+            FDec => self.call_service(&format!("{r} = call double"), "fdec", &format!("i64 {}, i64 {}", xs[0], xs[1])),
+            UniProp => self.call_service(&format!("{r} = call i64"), "uniprop", &format!("i64 {}, i64 {}", xs[0], xs[1])),
             HPutChar | HCommit => {
                 let f = if op == HPutChar { "hputchar" } else { "hcommit" };
-                self.line(format!("call void @lull_rt_{f}(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
+                self.call_service("call void", f, &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
             }
             HFlush | HClose | PathChar | Exit => {
@@ -872,20 +897,20 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                     PathChar => "pathchar",
                     _ => "exit",
                 };
-                self.line(format!("call void @lull_rt_{f}(ptr %proc, i64 {}) #0", xs[1]));
+                self.call_service("call void", f, &format!("ptr %proc, i64 {}", xs[1]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
             }
             HGetChar | HOpen => {
                 let f = if op == HGetChar { "hgetchar" } else { "hopen" };
-                self.line(format!("{r} = call i64 @lull_rt_{f}(ptr %proc, i64 {}) #0", xs[1]));
+                self.call_service(&format!("{r} = call i64"), f, &format!("ptr %proc, i64 {}", xs[1]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
             ArgCount => {
-                self.line(format!("{r} = call i64 @lull_rt_argcount(ptr %proc) #0"));
+                self.call_service(&format!("{r} = call i64"), "argcount", "ptr %proc");
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
             ArgChar => {
-                self.line(format!("{r} = call i64 @lull_rt_argchar(ptr %proc, i64 {}, i64 {}) #0", xs[1], xs[2]));
+                self.call_service(&format!("{r} = call i64"), "argchar", &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]));
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
         }

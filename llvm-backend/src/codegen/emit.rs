@@ -12,7 +12,7 @@ use lull_middle::flat::ir::{self as flat, Alloc, Code, CodeKind, ConRef, GlobalK
 
 use super::body::FnEmitter;
 use super::Program;
-use crate::layout::{Tag, MIN_OBJECT_WORDS};
+use crate::layout::{service_offset, Tag, ENTRY_SYMBOL, MIN_OBJECT_WORDS, PROC_OFFSET_SVC, SERVICES_SIZE, SERVICES_VERSION};
 use crate::Error;
 
 /// The LLVM type of a value of representation `rep`.
@@ -260,7 +260,8 @@ impl<'a> ModuleEmitter<'a> {
              \x20 %w2 = insertvalue %lull.ret %w1, i64 %sv, 2\n\
              \x20 ret %lull.ret %w2\n\
              bad:\n\
-             \x20 call void @lull_rt_bad_apply(ptr %proc, ptr addrspace(1) %self) #0\n\
+             \x20 $service %bad_apply bad_apply\n\
+             \x20 call void %bad_apply(ptr %proc, ptr addrspace(1) %self) #1\n\
              \x20 unreachable\n\
              }}\n",
             ENTRY_PARAMS,
@@ -414,19 +415,54 @@ fn part_text(
     for e in &emitters {
         out.push_str(&e.funcs);
     }
+    let mut out = expand_services(&out);
     if part == 0 {
-        program_table(&mut out, &entries, &descs);
+        let mut cafs = Vec::new();
+        for e in &emitters {
+            for (g, global) in e.m.globals.iter().enumerate() {
+                if let GlobalKind::Caf(c) = global.kind {
+                    cafs.push(format!("{{ ptr, ptr }} {{ ptr {}, ptr {} }}", e.global_sym(flat::GlobalId(g as u32)), e.code_sym(c)));
+                }
+            }
+        }
+        let mut exports = Vec::new();
+        for (i, x) in program.exports.iter().enumerate() {
+            let (mi, g) = x.global;
+            let e = emitters.get(mi).filter(|e| e.m.global(g).is_some()).ok_or_else(|| {
+                Error::Emit(format!("export `{}` names a global that is missing", x.name))
+            })?;
+            let mut strings = Vec::new();
+            for (what, text) in [("name", &x.name), ("type", &x.code), ("text", &x.type_text)] {
+                let sym = format!("@lull.export.{i}.{what}");
+                let mut bytes = text.as_bytes().to_vec();
+                bytes.push(0);
+                let _ = writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+                strings.push(sym);
+            }
+            exports.push(format!(
+                "{{ ptr, ptr, ptr, ptr }} {{ ptr {}, ptr {}, ptr {}, ptr {} }}",
+                strings[0],
+                e.global_sym(g),
+                strings[1],
+                strings[2]
+            ));
+        }
+        program_table(&mut out, &entries, &descs, &cafs, &exports);
     }
     out.push_str("\ndeclare i64 @llvm.fptosi.sat.i64.f64(double)\n");
     // Branch weights: !0 for a condition that is almost never true, !1 for
     // one that almost always is.
     out.push_str("!0 = !{!\"branch_weights\", i32 1, i32 2000}\n!1 = !{!\"branch_weights\", i32 2000, i32 1}\n");
+    // The loads of the service table and its entries (Note [The service
+    // table] in rt/include/lull_rt.h) read memory that never changes.
+    out.push_str("!2 = !{}\n");
     Ok(out)
 }
 
-/// `lull_program`, the one symbol the runtime looks for (`struct
-/// lull_program` in `rt/include/lull_rt.h`).
-fn program_table(out: &mut String, entries: &[String], descs: &[String]) {
+/// `lull_program` (`struct lull_program` in `rt/include/lull_rt.h`) and the
+/// crate's entry, its one exported symbol, which returns it (Note [Crate
+/// entries] there).
+fn program_table(out: &mut String, entries: &[String], descs: &[String], cafs: &[String], exports: &[String]) {
     let _ = writeln!(out, "@lull_entries = internal constant [{} x ptr] [{}]", entries.len(), entries.join(", "));
     let _ = writeln!(
         out,
@@ -434,10 +470,57 @@ fn program_table(out: &mut String, entries: &[String], descs: &[String]) {
         descs.len(),
         descs.join(", ")
     );
+    let _ = writeln!(out, "@lull_cafs = internal constant [{} x {{ ptr, ptr }}] [{}]", cafs.len(), cafs.join(", "));
     let _ = writeln!(
         out,
-        "@lull_program = constant {{ i64, ptr, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr }} {{ i64 {}, ptr @lull_entries, i64 {}, ptr @lull_cons, ptr @lull_pap_entry, ptr @lull_rigid_entry, ptr @lull_ref_entry, ptr @lull_blackhole_entry, ptr @lull_forward_entry, ptr @lull_str_entry, ptr @lull_call_entry }}",
-        entries.len(),
-        descs.len()
+        "@lull_exports = internal constant [{} x {{ ptr, ptr, ptr, ptr }}] [{}]",
+        exports.len(),
+        exports.join(", ")
     );
+    // The linker defines these inside the crate for its (renamed) stack
+    // map section: see link.rs.
+    out.push_str("@__start_llvm_stackmaps = extern_weak hidden global i8\n@__stop_llvm_stackmaps = extern_weak hidden global i8\n");
+    let _ = writeln!(
+        out,
+        "@lull_program = internal constant {{ i64, i64, i64, ptr, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, i64, ptr, i64, ptr }} \
+         {{ i64 {SERVICES_VERSION}, i64 {SERVICES_SIZE}, i64 {}, ptr @lull_entries, i64 {}, ptr @lull_cons, \
+         ptr @lull_pap_entry, ptr @lull_rigid_entry, ptr @lull_ref_entry, ptr @lull_blackhole_entry, \
+         ptr @lull_forward_entry, ptr @lull_str_entry, ptr @lull_call_entry, \
+         ptr @__start_llvm_stackmaps, ptr @__stop_llvm_stackmaps, \
+         i64 {}, ptr @lull_cafs, i64 {}, ptr @lull_exports }}",
+        entries.len(),
+        descs.len(),
+        cafs.len(),
+        exports.len()
+    );
+    let _ = writeln!(out, "define ptr @{ENTRY_SYMBOL}(ptr %services) {{\n  ret ptr @lull_program\n}}");
+}
+
+/// Expands every `$service %f NAME` line of `text` into the loads that put
+/// the address of runtime service NAME in `%f`: the proc's table pointer
+/// (at `PROC_OFFSET_SVC` from `%proc`), then the table's entry (Note [The
+/// service table] in `rt/include/lull_rt.h`). Every use is in a function
+/// whose proc parameter is `%proc`, and each `%f` is defined once.
+fn expand_services(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4096);
+    for line in text.split_inclusive('\n') {
+        let Some(rest) = line.trim_start().strip_prefix("$service ") else {
+            out.push_str(line);
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(f), Some(name)) = (words.next(), words.next()) else {
+            out.push_str(line); // Malformed: LLVM's parser will say so.
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  {f}.slot = getelementptr inbounds i8, ptr %proc, i64 {PROC_OFFSET_SVC}\n\
+             \x20 {f}.table = load ptr, ptr {f}.slot, !invariant.load !2\n\
+             \x20 {f}.at = getelementptr inbounds i8, ptr {f}.table, i64 {}\n\
+             \x20 {f} = load ptr, ptr {f}.at, !invariant.load !2",
+            service_offset(name)
+        );
+    }
+    out
 }

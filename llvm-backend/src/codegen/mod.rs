@@ -83,6 +83,24 @@ pub struct Program<'a> {
     /// The entries the runtime runs (`nf`: one; `conv`: two; `nf-each`: any
     /// number), as (index in `modules`, global of that module).
     pub entries: Vec<(usize, flat::GlobalId)>,
+    /// The functions a host may call (a crate built for embedding); empty
+    /// for an executable.
+    pub exports: Vec<Export>,
+}
+
+/// A function a crate exports to a host (`struct lull_export` in
+/// `rt/include/lull_rt.h`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// The name the host calls it by.
+    pub name: String,
+    /// Its definition: (index in [`Program::modules`], global of that module).
+    pub global: (usize, flat::GlobalId),
+    /// The code of its type (Note [Export types] in the Lull front end's
+    /// `lower/export.rs`).
+    pub code: String,
+    /// Its type in Haskell syntax, for the host's messages.
+    pub type_text: String,
 }
 
 /// The stages [`compile`] can stop at.

@@ -53,7 +53,8 @@ slow:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   store ptr %sp, ptr %spp
-  %pap = call ptr addrspace(1) @lull_rt_make_pap(ptr %proc, ptr addrspace(1) %self, i64 %argc)
+  $service %make_pap make_pap
+  %pap = call ptr addrspace(1) %make_pap(ptr %proc, ptr addrspace(1) %self, i64 %argc)
   %hp2 = load ptr, ptr %proc
   %sp2 = load ptr, ptr %spp
   %v = ptrtoint ptr addrspace(1) %pap to i64
@@ -76,7 +77,8 @@ define hidden ghccc %lull.ret @lull_thunk_apply_stub(ptr %hp, ptr %proc, ptr %sp
   %upd = icmp ne ptr %sp2, %sp
   br i1 %upd, label %update, label %apply
 update:
-  call void @lull_rt_update_frames(ptr %proc, ptr %sp, ptr %sp2, ptr addrspace(1) %v) #0
+  $service %update_frames update_frames
+  call void %update_frames(ptr %proc, ptr %sp, ptr %sp2, ptr addrspace(1) %v) #0
   br label %apply
 apply:
   %ve = load ptr, ptr addrspace(1) %v
@@ -185,7 +187,8 @@ slow:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   store ptr %sp, ptr %spp
-  %r = call ptr addrspace(1) @lull_rt_rigid_apply(ptr %proc, ptr addrspace(1) %self, i64 %argc)
+  $service %rigid_apply rigid_apply
+  %r = call ptr addrspace(1) %rigid_apply(ptr %proc, ptr addrspace(1) %self, i64 %argc)
   %hp2 = load ptr, ptr %proc
   %sp2 = load ptr, ptr %spp
   %v = ptrtoint ptr addrspace(1) %r to i64
@@ -206,13 +209,15 @@ define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr a
 
 ; BLACKHOLE: a thunk entered while it is being evaluated.
 define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
-  call void @lull_rt_loop(ptr %proc) #0
+  $service %loop loop
+  call void %loop(ptr %proc) #1
   unreachable
 }
 
 ; FORWARD: only exists during a collection; never entered.
 define hidden ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
-  call void @lull_rt_bad_apply(ptr %proc, ptr addrspace(1) %self) #0
+  $service %bad_apply bad_apply
+  call void %bad_apply(ptr %proc, ptr addrspace(1) %self) #1
   unreachable
 }
 
@@ -223,7 +228,8 @@ entry:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   store ptr %sp, ptr %spp
-  %r = call ptr addrspace(1) @lull_rt_str_unpack(ptr %proc, ptr addrspace(1) %self)
+  $service %str_unpack str_unpack
+  %r = call ptr addrspace(1) %str_unpack(ptr %proc, ptr addrspace(1) %self)
   %hp2 = load ptr, ptr %proc
   %sp2 = load ptr, ptr %spp
   %z = icmp eq i64 %argc, 0
@@ -244,7 +250,7 @@ apply:
 ; function, so it keeps the C stack alignment and saves the callee-saved
 ; registers that ghccc code uses freely. Not a GC function: the collector's
 ; frame walk stops at its return address.
-define ptr @lull_call_entry(ptr %proc, ptr %self, i64 %argc) {
+define hidden ptr @lull_call_entry(ptr %proc, ptr %self, i64 %argc) {
   %hp = load ptr, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16
   %sp = load ptr, ptr %spp

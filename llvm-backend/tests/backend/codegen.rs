@@ -7,7 +7,7 @@ use lull_middle::closure_conv::closure_convert;
 fn compile_lambda(src: &str, output: Output) -> Vec<u8> {
     let c = lull_frontend::lambda::compile(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
     let flat = closure_convert(&c.module).expect("closure conversion");
-    let p = Program { modules: vec![&flat], entries: vec![(0, c.entry)] };
+    let p = Program { modules: vec![&flat], entries: vec![(0, c.entry)], exports: vec![] };
     compile(&p, output).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
@@ -29,7 +29,7 @@ fn dump() {
             let text = if text.starts_with("test ") { text.replacen("test ", "; test ", 1) } else { text };
             let module = lull_middle::core::parse::parse_module(&text).unwrap();
             let flat = closure_convert(&module).unwrap();
-            let p = Program { modules: vec![&flat], entries: vec![(0, module.find_def("main").unwrap())] };
+            let p = Program { modules: vec![&flat], entries: vec![(0, module.find_def("main").unwrap())], exports: vec![] };
             compile(&p, o).unwrap()
         } else {
             compile_lambda(&src, o)
@@ -70,7 +70,7 @@ fn core_programs_compile() {
         }
         let Some(entry) = module.find_def("main") else { continue };
         let flat = closure_convert(&module).expect("closure conversion");
-        let p = Program { modules: vec![&flat], entries: vec![(0, entry)] };
+        let p = Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
         if let Err(e) = compile(&p, Output::Object) {
             panic!("{}: {e}", path.display());
         }
@@ -94,7 +94,7 @@ fn programs_compiled_in_parts_agree_with_the_interpreter() {
         let (nf, _) =
             lull_middle::core::interp::normalise(&module, entry, &Default::default()).expect("the interpreter");
         let flat = closure_convert(&module).expect("closure conversion");
-        let program = Program { modules: vec![&flat], entries: vec![(0, entry)] };
+        let program = Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
         let objects = compile_parts(&program, 3).expect("compile");
         assert_eq!(objects.len(), 3);
         let dir = tempfile::tempdir().expect("a temporary directory");

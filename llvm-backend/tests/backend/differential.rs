@@ -696,7 +696,7 @@ fn native_runs_the_run_filetests() {
         let main = m.find_def("main").expect("def main");
         let fl = closure_convert(&m).expect("closure conversion");
         let effects = uses_effects(&fl, main);
-        let program = Program { modules: vec![&fl], entries: vec![(0, main)] };
+        let program = Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![] };
         let object = compile(&program, Output::Object).unwrap_or_else(|e| panic!("{name}: {e}"));
         let exe = link_executable(&[object], dir.path(), rt_variant()).expect("link");
         // The interpreter runner's limits.

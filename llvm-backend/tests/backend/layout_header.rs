@@ -29,6 +29,9 @@ fn header_constants() -> BTreeMap<String, i64> {
         if !name.starts_with("LULL_") {
             continue;
         }
+        if value.starts_with('"') {
+            continue; // A string (LULL_ENTRY_SYMBOL), checked by its own test.
+        }
         let value = value.trim_start_matches('(').trim_end_matches(')');
         let parsed =
             if let Some(hex) = value.strip_prefix("0x") { i64::from_str_radix(hex, 16) } else { value.parse() };
@@ -65,6 +68,9 @@ fn rust_constants() -> BTreeMap<String, i64> {
         ("LULL_PROC_OFFSET_HL", layout::PROC_OFFSET_HL),
         ("LULL_PROC_OFFSET_SP", layout::PROC_OFFSET_SP),
         ("LULL_PROC_OFFSET_FUEL", layout::PROC_OFFSET_FUEL),
+        ("LULL_PROC_OFFSET_SVC", layout::PROC_OFFSET_SVC),
+        ("LULL_SERVICES_VERSION", layout::SERVICES_VERSION),
+        ("LULL_SERVICES_SIZE", layout::SERVICES_SIZE),
         ("LULL_FIELD_VALUE", layout::FIELD_VALUE),
         ("LULL_FIELD_I64", layout::FIELD_I64),
         ("LULL_FIELD_F64", layout::FIELD_F64),
@@ -74,6 +80,9 @@ fn rust_constants() -> BTreeMap<String, i64> {
     .collect();
     for tag in Tag::ALL {
         constants.insert(format!("LULL_TAG_{}", tag.c_name()), i64::from(tag.value()));
+    }
+    for name in layout::SERVICES {
+        constants.insert(format!("LULL_SVC_OFFSET_{}", name.to_uppercase()), i64::from(layout::service_offset(name)));
     }
     constants
 }
@@ -94,6 +103,13 @@ fn rust_layout_constants_match_the_c_header() {
             "{name} is defined in lull_rt.h but not mirrored in llvm-backend/src/layout.rs"
         );
     }
+}
+
+#[test]
+fn the_entry_symbol_matches_the_c_header() {
+    let text = std::fs::read_to_string(HEADER).unwrap();
+    let line = format!("#define LULL_ENTRY_SYMBOL \"{}\"", layout::ENTRY_SYMBOL);
+    assert!(text.lines().any(|l| l.trim() == line), "lull_rt.h lacks `{line}`");
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //! * `reflect.rs`: the reflection builtins that the library's structural
 //!   `==`, `compare` and `show` are written with.
 //! * `prune.rs`: whole-program dead code removal.
+//! * `export.rs`: what a crate exports to a host, and the codes of its
+//!   types ([`lower_crate`]).
 //!
 //! Note [Representation of Lull values]
 //! ------------------------------------
@@ -26,6 +28,7 @@
 //! the action (Core's effect primitives thread it).
 
 mod builtin;
+mod export;
 mod expr;
 mod pat;
 mod prune;
@@ -53,9 +56,100 @@ pub struct Lowered {
     pub entry: GlobalId,
 }
 
+/// A lowered crate: the Core module and the functions it exports.
+pub struct LoweredCrate {
+    pub module: Module,
+    pub exports: Vec<CrateExport>,
+}
+
+/// A function a crate exports to a host.
+pub struct CrateExport {
+    /// Its Lull name.
+    pub name: String,
+    /// Its definition in the module.
+    pub global: GlobalId,
+    /// Its type, as written or inferred (Haskell syntax).
+    pub ty: String,
+    /// The code of its type: Note [Export types] in `export.rs`.
+    pub code: String,
+}
+
 /// Lowers a checked program with the library. `file` names the source in
 /// run-time error locations.
 pub fn lower_program(checked: &Checked, lib: &Library, file: &str, source: &str) -> Result<Lowered, Vec<Diagnostic>> {
+    let (mut l, main) = lower_all(checked, lib, file, source)?;
+    let Some(main) = main.get("main").copied() else {
+        return Err(vec![Diagnostic::error("the program has no `main`", Span::point(0), "here")]);
+    };
+    let w = l.b.var("w", Rep::Value);
+    let entry = l.b.def("lull'entry", B::lam(vec![w], B::app(B::global(main), vec![B::var_ref(w)])));
+    let (module, roots) = prune::prune(l.b.finish(), &[entry]);
+    Ok(Lowered { module, entry: roots[0] })
+}
+
+/// Lowers a checked module with the library into a crate for a host: its
+/// exports are the bindings of its export list (each must have a type a
+/// host can call, Note [Export types]), or without one every top-level
+/// binding that has such a type. No `main` is needed.
+pub fn lower_crate(checked: &Checked, lib: &Library, file: &str, source: &str) -> Result<LoweredCrate, Vec<Diagnostic>> {
+    let (l, top) = lower_all(checked, lib, file, source)?;
+    let types = checked.top_level_types();
+    let listed = checked.module.header.as_ref().and_then(|h| h.exports.as_ref());
+    let mut exports = Vec::new();
+    let mut diags = Vec::new();
+    let mut export = |name: &str, span: Option<Span>| {
+        let Some(b) = checked.top.iter().find(|b| b.name == name) else { return };
+        let ty = types.iter().find(|(n, _)| n == name).map_or_else(String::new, |(_, t)| t.clone());
+        match (export::export_code(&checked.globals, &b.scheme.ty), top.get(name)) {
+            (Some(code), Some(&global)) => exports.push(CrateExport { name: name.to_string(), global, ty, code }),
+            _ => {
+                if let Some(span) = span {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("`{name}` cannot be exported to a host: its type is `{ty}`"),
+                            span,
+                            "exported here",
+                        )
+                        .with_note(
+                            "a crate's exports take and return Int, Double, Bool, Char, String, (), and lists                              and tuples of these",
+                        ),
+                    );
+                }
+            }
+        }
+    };
+    match listed {
+        Some(items) => {
+            for item in items {
+                if item.subordinates.is_none() && checked.top.iter().any(|b| b.name == item.name.text) {
+                    export(&item.name.text, Some(item.span));
+                }
+            }
+        }
+        None => {
+            for b in &checked.top {
+                export(&b.name, None);
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let roots: Vec<GlobalId> = exports.iter().map(|e| e.global).collect();
+    let (module, roots) = prune::prune(l.b.finish(), &roots);
+    for (e, g) in exports.iter_mut().zip(roots) {
+        e.global = g;
+    }
+    Ok(LoweredCrate { module, exports })
+}
+
+/// Lowers the library and the checked module; the module's top-level names.
+fn lower_all<'a>(
+    checked: &'a Checked,
+    lib: &'a Library,
+    file: &str,
+    source: &str,
+) -> Result<(Lowerer<'a>, HashMap<String, GlobalId>), Vec<Diagnostic>> {
     let mut l = Lowerer::new(&checked.globals);
     for decls in lib.checked.iter().map(|m| &m.module.decls).chain(std::iter::once(&checked.module.decls)) {
         for d in decls {
@@ -76,17 +170,11 @@ pub fn lower_program(checked: &Checked, lib: &Library, file: &str, source: &str)
         let lib_file = format!("<library {}>", m.name);
         l.lower_module(&m.module.decls, &m.tables, &lib_file, None, true);
     }
-    let main = l.lower_module(&checked.module.decls, &checked.tables, file, Some(source), false);
+    let top = l.lower_module(&checked.module.decls, &checked.tables, file, Some(source), false);
     if !l.diags.is_empty() {
         return Err(l.diags);
     }
-    let Some(main) = main.get("main").copied() else {
-        return Err(vec![Diagnostic::error("the program has no `main`", Span::point(0), "here")]);
-    };
-    let w = l.b.var("w", Rep::Value);
-    let entry = l.b.def("lull'entry", B::lam(vec![w], B::app(B::global(main), vec![B::var_ref(w)])));
-    let (module, entry) = prune::prune(l.b.finish(), entry);
-    Ok(Lowered { module, entry })
+    Ok((l, top))
 }
 
 /// What a name refers to.

@@ -4,13 +4,15 @@
 
 use lull_middle::core::ir::{Def, Expr, GlobalId, Module};
 
-/// The module with only the definitions reachable from `entry` (renumbered
-/// in their old order), and the entry's new id.
-pub(super) fn prune(mut module: Module, entry: GlobalId) -> (Module, GlobalId) {
+/// The module with only the definitions reachable from `roots` (renumbered
+/// in their old order), and the roots' new ids.
+pub(super) fn prune(mut module: Module, roots: &[GlobalId]) -> (Module, Vec<GlobalId>) {
     let n = module.defs.len();
     let mut live = vec![false; n];
-    let mut work = vec![entry];
-    live[entry.index()] = true;
+    let mut work = roots.to_vec();
+    for r in roots {
+        live[r.index()] = true;
+    }
     while let Some(g) = work.pop() {
         each_global(&module.defs[g.index()].body, |r| {
             if !live[r.index()] {
@@ -34,8 +36,8 @@ pub(super) fn prune(mut module: Module, entry: GlobalId) -> (Module, GlobalId) {
             module.defs.push(def);
         }
     }
-    let entry = new_id[entry.index()].unwrap_or(GlobalId(0));
-    (module, entry)
+    let roots = roots.iter().map(|r| new_id[r.index()].unwrap_or(GlobalId(0))).collect();
+    (module, roots)
 }
 
 /// Calls `f` on every global that `e` refers to (without recursion on

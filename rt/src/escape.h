@@ -1,0 +1,24 @@
+/*
+ * escape.h: where a failure goes instead of ending the process (an
+ * embedding's call, Note [Calls from a host] in embed.c). Needs
+ * _GNU_SOURCE (sigjmp_buf) before the first system header.
+ */
+#ifndef LULL_ESCAPE_H
+#define LULL_ESCAPE_H
+
+#include <setjmp.h>
+
+/* lull_fail and the fault handler store the message (without the
+ * `error: ` prefix) and the exit status they would have used, then
+ * siglongjmp to jb (lull_escape_with in fail.c). */
+struct lull_escape {
+    sigjmp_buf jb;
+    int status;
+    char msg[4096];
+    /* What the code wrote to standard error (the Prelude's `error` writes
+     * `PROG: msg` there, then exits): the message when it exits. */
+    char err[4096];
+    size_t err_len;
+};
+
+#endif /* LULL_ESCAPE_H */
