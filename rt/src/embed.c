@@ -682,11 +682,11 @@ static int run_job(struct lull_proc *p, void *arg) {
     for (size_t i = j->argc; i > 0; i--) {
         to_heap(j->crate, j->argv[i - 1], j->arg_types[i - 1]);
     }
-    /* The arguments go on the data stack last first (Note [The data
-     * stack]): the first argument is the deepest root, so push from the
-     * top root down. */
-    for (size_t i = 0; i < j->argc; i++) {
-        lull_ds_push(p, p->roots.items[p->roots.len - 1 - i]);
+    /* The roots hold the arguments last first (the first on top); they go
+     * on the data stack in that order, so the first argument ends on top
+     * (Note [The data stack]). */
+    for (size_t i = base; i < p->roots.len; i++) {
+        lull_ds_push(p, p->roots.items[i]);
     }
     p->roots.len = base;
     struct lull_object *v = lull_call_object(p, j->export->value, j->argc);

@@ -711,7 +711,7 @@ struct sanity {
     struct lull_objvec todo;
 };
 
-static struct sanity *current_sanity;
+static _Thread_local struct sanity *current_sanity;
 
 static bool seen_insert(struct sanity *s, uintptr_t p) {
     if ((s->seen_len + 1) * 2 > s->seen_cap) {

@@ -57,6 +57,8 @@
  * moves, so the walk leaves both slots alone and the collector never sees
  * the NULL. (A derived pointer into the heap always has a heap base.)
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +78,20 @@ struct sm_record {
     uint16_t nlocs;
 };
 
-static struct sm_record *table; /* open addressing by ret_addr; 0 = empty */
+/* The records by return address (open addressing; ret_addr 0 = empty).
+ * Crates are loaded while other threads walk their procs' frames, so a
+ * load builds a new table (the old records and the new ones) under
+ * load_lock and publishes it; lookups read the published one without a
+ * lock. A replaced table is never freed (a walk may still be reading it):
+ * one per crate load. */
+struct sm_table {
+    struct sm_record *recs;
+    size_t cap, len;
+};
+static _Atomic(struct sm_table *) published;
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The table being built: only under load_lock. */
+static struct sm_record *table;
 static size_t table_cap, table_len;
 /* The stack map sections loaded so far (a crate's, once each). */
 static const uint8_t **loaded_starts;
@@ -121,7 +136,7 @@ static void table_insert(struct sm_record rec) {
                 nt[j] = table[i];
             }
         }
-        free(table);
+        free(table); /* never published: see load_locked */
         table = nt;
         table_cap = ncap;
     }
@@ -138,15 +153,16 @@ static void table_insert(struct sm_record rec) {
 }
 
 static const struct sm_record *lookup(uint64_t ra) {
-    if (table_cap == 0) {
+    const struct sm_table *t = atomic_load_explicit(&published, memory_order_acquire);
+    if (t == NULL || t->cap == 0) {
         return NULL;
     }
-    size_t j = hash_addr(ra) & (table_cap - 1);
-    while (table[j].ret_addr != 0) {
-        if (table[j].ret_addr == ra) {
-            return &table[j];
+    size_t j = hash_addr(ra) & (t->cap - 1);
+    while (t->recs[j].ret_addr != 0) {
+        if (t->recs[j].ret_addr == ra) {
+            return &t->recs[j];
         }
-        j = (j + 1) & (table_cap - 1);
+        j = (j + 1) & (t->cap - 1);
     }
     return NULL;
 }
@@ -201,7 +217,19 @@ static size_t parse_one(const uint8_t *p, size_t avail) {
     return off;
 }
 
-void lull_stackmap_load(const uint8_t *start, const uint8_t *stop) {
+/* Under load_lock: a copy of the published records plus the section's,
+ * published. */
+static void load_locked(const uint8_t *start, const uint8_t *stop) {
+    const struct sm_table *old = atomic_load_explicit(&published, memory_order_relaxed);
+    table = NULL;
+    table_cap = table_len = 0;
+    if (old != NULL) {
+        for (size_t i = 0; i < old->cap; i++) {
+            if (old->recs[i].ret_addr != 0) {
+                table_insert(old->recs[i]);
+            }
+        }
+    }
     const uint8_t *p = start;
     while (p != NULL && p + 8 <= stop) {
         if (rd64(p) == 0) { /* padding between sections */
@@ -210,24 +238,40 @@ void lull_stackmap_load(const uint8_t *start, const uint8_t *stop) {
         }
         p += parse_one(p, (size_t)(stop - p));
     }
+    struct sm_table *t = lull_xmalloc(sizeof *t);
+    t->recs = table;
+    t->cap = table_cap;
+    t->len = table_len;
+    atomic_store_explicit(&published, t, memory_order_release);
+    table = NULL;
+}
+
+void lull_stackmap_load(const uint8_t *start, const uint8_t *stop) {
+    pthread_mutex_lock(&load_lock);
+    load_locked(start, stop);
+    pthread_mutex_unlock(&load_lock);
 }
 
 void lull_stackmap_add_program(const struct lull_program *prog) {
     if (prog->stackmaps_start == NULL || prog->stackmaps_end == NULL) {
         return;
     }
+    pthread_mutex_lock(&load_lock);
+    bool known = false;
     for (size_t i = 0; i < nloaded; i++) {
-        if (loaded_starts[i] == prog->stackmaps_start) {
-            return;
-        }
+        known |= loaded_starts[i] == prog->stackmaps_start;
     }
-    loaded_starts = lull_xrealloc(loaded_starts, (nloaded + 1) * sizeof *loaded_starts);
-    loaded_starts[nloaded++] = prog->stackmaps_start;
-    lull_stackmap_load(prog->stackmaps_start, prog->stackmaps_end);
+    if (!known) {
+        loaded_starts = lull_xrealloc(loaded_starts, (nloaded + 1) * sizeof *loaded_starts);
+        loaded_starts[nloaded++] = prog->stackmaps_start;
+        load_locked(prog->stackmaps_start, prog->stackmaps_end);
+    }
+    pthread_mutex_unlock(&load_lock);
 }
 
 size_t lull_stackmap_records(void) {
-    return table_len;
+    const struct sm_table *t = atomic_load_explicit(&published, memory_order_acquire);
+    return t != NULL ? t->len : 0;
 }
 
 struct loc {

@@ -8,6 +8,7 @@
 mod bench;
 mod capture;
 mod error;
+mod examples;
 mod gen_lull;
 #[cfg(test)]
 mod notes;
@@ -61,6 +62,11 @@ enum Verb {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Build the runtime libraries for embedding hosts: target/lull-rt/
+    /// liblull_rt.a and liblull_rt.so (the header: rt/include/lull_embed.h).
+    Rt,
+    /// Build the crate examples/Words.lull and run the C and Rust hosts on it.
+    Examples,
     /// Build `lull` in release and time the benchmarks.
     Bench {
         /// Only the small benchmarks.
@@ -110,6 +116,10 @@ fn run(verb: Verb) -> Result<ExitCode> {
             ui::run(&project, ui::Options { bless, filter, engines })?
         }
         Verb::Run { args } => return run_lull(&project, &args),
+        Verb::Rt => {
+            rt::build_libs(&project, &tools.cc)?;
+        }
+        Verb::Examples => examples::run(&project, &tools.cc)?,
         Verb::Bench { quick } => bench::run(&project, bench::Options { quick })?,
     }
     Ok(ExitCode::SUCCESS)

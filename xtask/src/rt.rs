@@ -62,3 +62,46 @@ fn c_files(dir: &Path) -> Result<Vec<PathBuf>> {
 fn relative(project: &Project, path: &Path) -> PathBuf {
     path.strip_prefix(&project.root).unwrap_or(path).to_path_buf()
 }
+
+/// Where [`build_libs`] puts the runtime libraries.
+pub fn libs_dir(project: &Project) -> PathBuf {
+    project.target_dir.join("lull-rt")
+}
+
+/// Builds `liblull_rt.a` and `liblull_rt.so` from `rt/src` into
+/// [`libs_dir`], for hosts that embed Lull crates (`rt/include/lull_embed.h`)
+/// and for `lull build --shared-rt` users who want their own copy. The
+/// objects are position-independent, so both libraries share them.
+pub fn build_libs(project: &Project, cc: &str) -> Result<(PathBuf, PathBuf)> {
+    let rt = project.root.join("rt");
+    let dir = libs_dir(project);
+    let objects_dir = dir.join("obj");
+    std::fs::create_dir_all(&objects_dir).with_context(|| format!("creating {}", objects_dir.display()))?;
+    let mut objects = Vec::new();
+    for source in c_files(&rt.join("src"))? {
+        let stem = source.file_stem().ok_or_else(|| Error::new(format!("rt: bad file name {}", source.display())))?;
+        let object = objects_dir.join(stem).with_extension("o");
+        let mut compile = Command::new(cc);
+        compile
+            .current_dir(&project.root)
+            .args(CFLAGS)
+            .arg("-fPIC")
+            .arg("-Irt/include")
+            .arg("-c")
+            .arg(relative(project, &source))
+            .arg("-o")
+            .arg(&object);
+        run_step("rt: compile", &mut compile)?;
+        objects.push(object);
+    }
+    let archive = dir.join("liblull_rt.a");
+    let _ = std::fs::remove_file(&archive);
+    run_step("rt: archive", Command::new("ar").arg("rcs").arg(&archive).args(&objects))?;
+    let shared = dir.join("liblull_rt.so");
+    run_step(
+        "rt: link",
+        Command::new(cc).args(["-shared", "-Wl,-soname,liblull_rt.so", "-o"]).arg(&shared).args(&objects).args(LIBS),
+    )?;
+    step(format!("rt: built {} and {}", archive.display(), shared.display()));
+    Ok((archive, shared))
+}

@@ -123,6 +123,7 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
         let program = Program {
             modules: batch.modules.iter().collect(),
             entries: items.iter().map(|i| (i.module, i.global)).collect(),
+            exports: vec![],
         };
         let t0 = Instant::now();
         let object = match compile(&program, Output::Object) {
