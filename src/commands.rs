@@ -342,7 +342,7 @@ fn describe_signal(signal: i32) -> String {
 
 /// `lull check FILE`: silent when the program is well-typed.
 fn check(a: CheckArgs) -> Result<(), Failure> {
-    input::lull_core(&Source::file(&a.file)?).map(|_| ())
+    input::lull_checked_lowered(&Source::file(&a.file)?)
 }
 
 /// `lull emit --types FILE`: `name :: type` per top-level binding.

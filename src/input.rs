@@ -60,6 +60,22 @@ pub fn lull_core(src: &Source) -> Result<Program, Failure> {
     Ok(Program { module: lowered.module, entry: lowered.entry })
 }
 
+/// Check a Lull program or module and lower it, with the library (what
+/// `lull check` does): a program (no header, or `module Main`) as
+/// `lull run` lowers it, another module as `lull build --crate` does.
+pub fn lull_checked_lowered(src: &Source) -> Result<(), Failure> {
+    let checked = lull_program(src)?;
+    let is_program = checked.module.header.as_ref().is_none_or(|h| h.name.text == "Main");
+    if is_program {
+        return lull_core(src).map(|_| ());
+    }
+    let lib = lull::library::library()
+        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
+    let lowered = lull::lower::lower_crate(&checked, lib, &src.name, &src.text)
+        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
+    verified(&lowered.module, &src.name)
+}
+
 /// Check a Lull module and lower it, with the library, to a crate's Core
 /// (verified) and the functions it exports.
 pub fn lull_crate_core(src: &Source) -> Result<(Module, Vec<lull::lower::CrateExport>), Failure> {

@@ -44,8 +44,12 @@ pub const PROC_OFFSET_HP: u32 = 0;
 pub const PROC_OFFSET_HL: u32 = 8;
 pub const PROC_OFFSET_SP: u32 = 16;
 pub const PROC_OFFSET_FUEL: u32 = 24;
-/// Byte offset of the proc's service-table pointer (`LULL_PROC_OFFSET_SVC`).
-pub const PROC_OFFSET_SVC: u32 = 32;
+/// Byte offsets of the nursery's range in the proc, for inline updates
+/// (`LULL_PROC_OFFSET_NURSERY_*`; Note [Inline updates] in `lull_rt.h`).
+pub const PROC_OFFSET_NURSERY_LO: u32 = 32;
+pub const PROC_OFFSET_NURSERY_SIZE: u32 = 40;
+/// Byte offset of the proc's copy of the service table (`LULL_PROC_OFFSET_SVC`).
+pub const PROC_OFFSET_SVC: u32 = 48;
 
 /// The one symbol a crate exports: its entry (`LULL_ENTRY_SYMBOL`; Note
 /// [Crate entries] in `rt/include/lull_rt.h`).

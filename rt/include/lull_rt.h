@@ -245,18 +245,11 @@ struct lull_proc;
 #define LULL_PROC_OFFSET_HL 8
 #define LULL_PROC_OFFSET_SP 16
 #define LULL_PROC_OFFSET_FUEL 24
-#define LULL_PROC_OFFSET_SVC 32
+#define LULL_PROC_OFFSET_NURSERY_LO 32
+#define LULL_PROC_OFFSET_NURSERY_SIZE 40
+#define LULL_PROC_OFFSET_SVC 48
 
-struct lull_services;
-
-struct lull_proc_regs {
-    lull_word *hp;    /* next free heap word (bump allocation upward) */
-    lull_word *hl;    /* heap limit: allocation may not pass it */
-    lull_word **sp;   /* data stack pointer: first free slot */
-    int64_t fuel;     /* decremented at every closure entry; <= 0 calls
-                         lull_rt_out_of_fuel (step limit, timeout) */
-    const struct lull_services *svc; /* the service table: Note [The service table] */
-};
+/* struct lull_proc_regs: after struct lull_services, below. */
 
 /* A constructor's description, for read-back and printing. */
 #define LULL_FIELD_VALUE 0
@@ -344,6 +337,7 @@ struct lull_program {
  * crates (its TOC). An executable's start stub (rt/start/start.c) hands
  * the entry to lull_rt_start; an embedding host finds it with dlsym
  * (lull_crate_open in rt/include/lull_embed.h). */
+struct lull_services;
 typedef const struct lull_program *(*lull_entry_fn)(const struct lull_services *svc);
 #define LULL_ENTRY_SYMBOL "lull_entry"
 
@@ -409,13 +403,28 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
  * Generated code reaches the runtime only through this table: no object
  * the back end writes refers to a runtime symbol (a test runs `nm -u` on a
  * crate). The runtime fills one table (lull_rt_services, services.c) and
- * stores its address in every proc (proc->regs.svc, at
- * LULL_PROC_OFFSET_SVC from rbp), so a service call is two loads (both
- * invariant, so LLVM hoists and merges them) and an indirect call:
+ * copies it into every proc (proc->regs.svc, at LULL_PROC_OFFSET_SVC from
+ * rbp), so a service call is one indirect call through memory at a
+ * constant offset from rbp:
  *
- *     svc = *(proc + LULL_PROC_OFFSET_SVC)
- *     f   = *(svc + LULL_SVC_OFFSET_<NAME>)
- *     f(proc, ...)
+ *     call *(LULL_PROC_OFFSET_SVC + LULL_SVC_OFFSET_<NAME>)(%rbp)
+ *
+ * (A copy rather than a pointer saves a dependent load per call, for
+ * LULL_SERVICES_SIZE bytes per proc.) The one service on a hot path,
+ * update_frames after every real call that left update frames, has its
+ * common case inline: Note [Inline updates].
+ *
+ * Note [Inline updates]
+ * ~~~~~~~~~~~~~~~~~~~~~
+ * When a real call returns with exactly one update frame whose object is
+ * in the nursery (the range in proc->regs.nursery_lo/nursery_size, kept by
+ * the collector), generated code overwrites it with a REF to the value
+ * itself: no write barrier is needed for a nursery object (Note [The
+ * remembered set] in rt/src/gc.c). Every other case calls
+ * lull_rt_update_frames. Through the table, that call made bench.lc 8%
+ * slower than the direct call before it (an indirect call per update;
+ * measured 2026-12-07 on an AMD EPYC, docs/benchmarks.md); inline, the
+ * table costs nothing measurable.
  *
  * The hot paths do not call: allocation, the heap check, entering an
  * object and the fuel count stay inline in generated code.
@@ -500,6 +509,17 @@ struct lull_services {
 
 /* The runtime's own table. */
 extern const struct lull_services lull_rt_services;
+
+struct lull_proc_regs {
+    lull_word *hp;    /* next free heap word (bump allocation upward) */
+    lull_word *hl;    /* heap limit: allocation may not pass it */
+    lull_word **sp;   /* data stack pointer: first free slot */
+    int64_t fuel;     /* decremented at every closure entry; <= 0 calls
+                         lull_rt_out_of_fuel (step limit, timeout) */
+    uintptr_t nursery_lo;   /* the nursery's range, for the update of a */
+    uintptr_t nursery_size; /* young frame inline: Note [Inline updates] */
+    struct lull_services svc; /* a copy of the service table: Note [The service table] */
+};
 
 /* The runtime's main, called by an executable's start stub with its
  * crate's entry: parses the run-time arguments (see rt/src/main.c), runs

@@ -332,10 +332,14 @@ void lull_objvec_grow(struct lull_objvec *v) {
 
 /* ---- set-up ----------------------------------------------------------- */
 
-static void set_nursery(struct lull_gc *gc, struct lull_block *n) {
+static void set_nursery(struct lull_proc *proc, struct lull_block *n) {
+    struct lull_gc *gc = &proc->gc;
     gc->nursery = n;
     gc->nursery_lo = (uintptr_t)n->start;
     gc->nursery_size = n->bytes;
+    /* Generated code's copy (Note [Inline updates] in lull_rt.h). */
+    proc->regs.nursery_lo = gc->nursery_lo;
+    proc->regs.nursery_size = gc->nursery_size;
 }
 
 static void reset_nursery(struct lull_proc *proc, uint64_t words) {
@@ -351,7 +355,7 @@ void lull_gc_init(struct lull_proc *proc, size_t nursery_bytes, bool stress) {
     gc->nursery_bytes = round_chunks(nursery_bytes < LULL_CHUNK_BYTES ? LULL_CHUNK_BYTES : nursery_bytes);
     gc->major_threshold = LULL_MAJOR_THRESHOLD_MIN;
     reserve_heap(gc, proc->opts.max_memory, gc->nursery_bytes);
-    set_nursery(gc, block_new(gc, gc->nursery_bytes, LULL_SPACE_NURSERY));
+    set_nursery(proc, block_new(gc, gc->nursery_bytes, LULL_SPACE_NURSERY));
     reset_nursery(proc, 0);
 }
 
@@ -664,7 +668,7 @@ void lull_gc_collect(struct lull_proc *proc, uint64_t words, bool force_major) {
      * now). */
     if (words * LULL_WORD_SIZE > gc->nursery->bytes) {
         struct lull_block *old = gc->nursery;
-        set_nursery(gc, block_new(gc, words * LULL_WORD_SIZE, LULL_SPACE_NURSERY));
+        set_nursery(proc, block_new(gc, words * LULL_WORD_SIZE, LULL_SPACE_NURSERY));
         set_space(gc, old, LULL_SPACE_NONE);
         block_release(gc, old);
     }

@@ -77,7 +77,7 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     }
     proc->prog = prog;
     proc->opts = *opts;
-    proc->regs.svc = &lull_rt_services;
+    proc->regs.svc = lull_rt_services;
     lull_stackmap_add_program(prog);
     lull_current_proc = proc;
 

@@ -515,6 +515,8 @@ _Static_assert(offsetof(struct lull_services, no_match_i64) == LULL_SVC_OFFSET_N
 _Static_assert(offsetof(struct lull_services, no_match_f64) == LULL_SVC_OFFSET_NO_MATCH_F64, "no_match_f64");
 _Static_assert(offsetof(struct lull_services, bad_case) == LULL_SVC_OFFSET_BAD_CASE, "bad_case");
 _Static_assert(offsetof(struct lull_proc_regs, svc) == LULL_PROC_OFFSET_SVC, "proc svc offset");
+_Static_assert(offsetof(struct lull_proc_regs, nursery_lo) == LULL_PROC_OFFSET_NURSERY_LO, "nursery_lo offset");
+_Static_assert(offsetof(struct lull_proc_regs, nursery_size) == LULL_PROC_OFFSET_NURSERY_SIZE, "nursery_size");
 
 const char *lull_program_check(const struct lull_program *prog) {
     static char why[256];

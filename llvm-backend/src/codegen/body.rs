@@ -27,7 +27,7 @@ use lull_middle::flat::ir::{
 use super::emit::{con_layout, gc_const, llvm_type, ModuleEmitter};
 use crate::layout::{
     service_offset, Tag, INFO_OFFSET_CON_OR_ARITY, INFO_OFFSET_TAG, INFO_SIZE, PROC_OFFSET_FUEL, PROC_OFFSET_HL,
-    PROC_OFFSET_SP, PROC_OFFSET_SVC,
+    PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE, PROC_OFFSET_SP, PROC_OFFSET_SVC,
 };
 use crate::Error;
 
@@ -123,10 +123,8 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
     /// arguments. Only `gc` may collect here (a statepoint); the others
     /// are leaf calls, the failing ones marked `noreturn`.
     fn call_service(&mut self, call: &str, name: &str, args: &str) {
-        let slot = self.proc_field(PROC_OFFSET_SVC);
-        let (table, fp, f) = (self.fresh("svt"), self.fresh("svp"), self.fresh("svf"));
-        self.line(format!("{table} = load ptr, ptr {slot}, !invariant.load !2"));
-        self.line(format!("{fp} = getelementptr inbounds i8, ptr {table}, i64 {}", service_offset(name)));
+        let fp = self.proc_field(PROC_OFFSET_SVC + service_offset(name));
+        let f = self.fresh("svf");
         self.line(format!("{f} = load ptr, ptr {fp}, !invariant.load !2"));
         let attrs = match name {
             "gc" => "",
@@ -611,10 +609,41 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.line(format!("{ri} = extractvalue %lull.ret {r}, 2"));
         self.line(format!("{rv} = inttoptr i64 {ri} to ptr addrspace(1)"));
         let upd = self.fresh("upd");
-        let (ul, cl) = (self.label("update"), self.label("updated"));
+        let (ul, fl, sl, cl) = (self.label("update"), self.label("ufast"), self.label("uslow"), self.label("updated"));
         self.line(format!("{upd} = icmp ne ptr {rsp}, {sp}"));
         self.line(format!("br i1 {upd}, label %{ul}, label %{cl}"));
+        // Note [Inline updates] in rt/include/lull_rt.h: one young frame
+        // here, anything else in the runtime.
         self.start_block(&ul);
+        let (one, single, obj, oi, lo, size, off, young, fast) = (
+            self.fresh("one"),
+            self.fresh("single"),
+            self.fresh("uo"),
+            self.fresh("uoi"),
+            self.fresh("nlo"),
+            self.fresh("nsz"),
+            self.fresh("noff"),
+            self.fresh("young"),
+            self.fresh("fast"),
+        );
+        let (lop, sizep) = (self.proc_field(PROC_OFFSET_NURSERY_LO), self.proc_field(PROC_OFFSET_NURSERY_SIZE));
+        self.line(format!("{one} = getelementptr ptr addrspace(1), ptr {sp}, i64 1"));
+        self.line(format!("{single} = icmp eq ptr {rsp}, {one}"));
+        self.line(format!("{obj} = load ptr addrspace(1), ptr {sp}"));
+        self.line(format!("{oi} = ptrtoint ptr addrspace(1) {obj} to i64"));
+        self.line(format!("{lo} = load i64, ptr {lop}"));
+        self.line(format!("{size} = load i64, ptr {sizep}"));
+        self.line(format!("{off} = sub i64 {oi}, {lo}"));
+        self.line(format!("{young} = icmp ult i64 {off}, {size}"));
+        self.line(format!("{fast} = and i1 {single}, {young}"));
+        self.line(format!("br i1 {fast}, label %{fl}, label %{sl}, !prof !1"));
+        self.start_block(&fl);
+        let vp = self.fresh("uvp");
+        self.line("store ptr @lull_ref_entry, ptr addrspace(1) ".to_string() + &obj);
+        self.line(format!("{vp} = getelementptr ptr addrspace(1), ptr addrspace(1) {obj}, i64 1"));
+        self.line(format!("store ptr addrspace(1) {rv}, ptr addrspace(1) {vp}"));
+        self.line(format!("br label %{cl}"));
+        self.start_block(&sl);
         self.call_service(
             "call void",
             "update_frames",

@@ -12,7 +12,10 @@ use lull_middle::flat::ir::{self as flat, Alloc, Code, CodeKind, ConRef, GlobalK
 
 use super::body::FnEmitter;
 use super::Program;
-use crate::layout::{service_offset, Tag, ENTRY_SYMBOL, MIN_OBJECT_WORDS, PROC_OFFSET_SVC, SERVICES_SIZE, SERVICES_VERSION};
+use crate::layout::{
+    service_offset, Tag, ENTRY_SYMBOL, MIN_OBJECT_WORDS, PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE, PROC_OFFSET_SVC,
+    SERVICES_SIZE, SERVICES_VERSION,
+};
 use crate::Error;
 
 /// The LLVM type of a value of representation `rep`.
@@ -415,7 +418,9 @@ fn part_text(
     for e in &emitters {
         out.push_str(&e.funcs);
     }
-    let mut out = expand_services(&out);
+    let mut out = expand_services(&out)
+        .replace("$proc.nursery_lo", &PROC_OFFSET_NURSERY_LO.to_string())
+        .replace("$proc.nursery_size", &PROC_OFFSET_NURSERY_SIZE.to_string());
     if part == 0 {
         let mut cafs = Vec::new();
         for e in &emitters {
@@ -496,10 +501,10 @@ fn program_table(out: &mut String, entries: &[String], descs: &[String], cafs: &
     let _ = writeln!(out, "define ptr @{ENTRY_SYMBOL}(ptr %services) {{\n  ret ptr @lull_program\n}}");
 }
 
-/// Expands every `$service %f NAME` line of `text` into the loads that put
-/// the address of runtime service NAME in `%f`: the proc's table pointer
-/// (at `PROC_OFFSET_SVC` from `%proc`), then the table's entry (Note [The
-/// service table] in `rt/include/lull_rt.h`). Every use is in a function
+/// Expands every `$service %f NAME` line of `text` into the load that puts
+/// the address of runtime service NAME in `%f`, from the proc's copy of
+/// the service table (at `PROC_OFFSET_SVC` from `%proc`; Note [The service
+/// table] in `rt/include/lull_rt.h`). Every use is in a function
 /// whose proc parameter is `%proc`, and each `%f` is defined once.
 fn expand_services(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4096);
@@ -515,11 +520,9 @@ fn expand_services(text: &str) -> String {
         };
         let _ = writeln!(
             out,
-            "  {f}.slot = getelementptr inbounds i8, ptr %proc, i64 {PROC_OFFSET_SVC}\n\
-             \x20 {f}.table = load ptr, ptr {f}.slot, !invariant.load !2\n\
-             \x20 {f}.at = getelementptr inbounds i8, ptr {f}.table, i64 {}\n\
+            "  {f}.at = getelementptr inbounds i8, ptr %proc, i64 {}\n\
              \x20 {f} = load ptr, ptr {f}.at, !invariant.load !2",
-            service_offset(name)
+            PROC_OFFSET_SVC + service_offset(name)
         );
     }
     out

@@ -77,6 +77,26 @@ define hidden ghccc %lull.ret @lull_thunk_apply_stub(ptr %hp, ptr %proc, ptr %sp
   %upd = icmp ne ptr %sp2, %sp
   br i1 %upd, label %update, label %apply
 update:
+  ; One young frame inline, anything else in the runtime: Note [Inline
+  ; updates] in rt/include/lull_rt.h.
+  %one = getelementptr ptr addrspace(1), ptr %sp, i64 1
+  %single = icmp eq ptr %sp2, %one
+  %obj = load ptr addrspace(1), ptr %sp
+  %oi = ptrtoint ptr addrspace(1) %obj to i64
+  %lop = getelementptr i8, ptr %proc, i64 $proc.nursery_lo
+  %lo = load i64, ptr %lop
+  %sizep = getelementptr i8, ptr %proc, i64 $proc.nursery_size
+  %size = load i64, ptr %sizep
+  %off = sub i64 %oi, %lo
+  %young = icmp ult i64 %off, %size
+  %fast = and i1 %single, %young
+  br i1 %fast, label %update1, label %updaten, !prof !1
+update1:
+  store ptr @lull_ref_entry, ptr addrspace(1) %obj
+  %vp = getelementptr ptr addrspace(1), ptr addrspace(1) %obj, i64 1
+  store ptr addrspace(1) %v, ptr addrspace(1) %vp
+  br label %apply
+updaten:
   $service %update_frames update_frames
   call void %update_frames(ptr %proc, ptr %sp, ptr %sp2, ptr addrspace(1) %v) #0
   br label %apply

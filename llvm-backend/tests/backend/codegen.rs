@@ -104,3 +104,66 @@ fn programs_compiled_in_parts_agree_with_the_interpreter() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{nf}\n"), "{file}");
     }
 }
+
+/// Note [The service table] in `rt/include/lull_rt.h`: generated code
+/// reaches the runtime only through the table, so a program's objects
+/// (here one that uses every kind of runtime service: IO, files,
+/// arguments, exit, Double printing and reading, Unicode, errors, and the
+/// collector) refer to no runtime symbol, only to the C library's maths,
+/// and a crate linked from them exports its entry alone.
+#[test]
+fn generated_objects_refer_to_no_runtime_symbol() {
+    let src = r#"module Main where
+import Data.Char (toUpper, isAlpha)
+import System.Environment (getArgs)
+import System.Exit
+main :: IO ()
+main = do
+  args <- getArgs
+  line <- getLine
+  writeFile "out.txt" (map toUpper line)
+  s <- readFile "out.txt"
+  print (length (filter isAlpha s), sqrt 2.0 :: Double, exp 1.0 :: Double, sin 0.5 + cos 0.5 + tan 0.5 :: Double)
+  print (atan2 1.0 2.0 :: Double, 2.0 ** 0.5 :: Double, log 10.0 :: Double, read "1.5e3" :: Double)
+  print (sum [1 .. length args], 7 `div` length args)
+  if null args then exitWith (ExitFailure 3) else error "done"
+"#;
+    let checked = lull_frontend::lull::check(src).unwrap_or_else(|d| panic!("{d:?}"));
+    let lib = lull_frontend::lull::library::library().map_err(|(n, _, _)| n).expect("the library");
+    let lowered = lull_frontend::lull::lower::lower_program(&checked, lib, "prog.lull", src).expect("lower");
+    let flat = closure_convert(&lowered.module).expect("closure conversion");
+    let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)], exports: vec![] };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let objects = lull_llvm::compile_parts(&program, 2).expect("compile");
+    let allowed = ["exp", "log", "sin", "cos", "tan", "atan2", "pow", "memcpy", "memset", "memmove"];
+    let nm = |args: &[&str], path: &std::path::Path| -> Vec<String> {
+        let out = std::process::Command::new("nm").args(args).arg(path).output().expect("run nm");
+        assert!(out.status.success(), "nm {args:?} {}", path.display());
+        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.split_whitespace().last().map(str::to_string)).collect()
+    };
+    let mut paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let path = dir.path().join(format!("part{i}.o"));
+        std::fs::write(&path, object).unwrap();
+        paths.push(path);
+    }
+    // What one part defines, another may use (Note [Parts] in emit.rs).
+    let defined: Vec<String> = paths.iter().flat_map(|p| nm(&["--defined-only"], p)).collect();
+    for (i, path) in paths.iter().enumerate() {
+        for sym in nm(&["-u"], path) {
+            let linker_defined = sym == "__start_llvm_stackmaps" || sym == "__stop_llvm_stackmaps";
+            assert!(
+                defined.contains(&sym) || allowed.contains(&sym.as_str()) || linker_defined,
+                "part {i} refers to `{sym}`"
+            );
+        }
+    }
+    let krate = lull_llvm::link_crate(&objects, dir.path(), "libprog.so").expect("link a crate");
+    let out = std::process::Command::new("nm").args(["-D", "--defined-only"]).arg(&krate).output().expect("run nm");
+    let exported: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().last().map(str::to_string))
+        .filter(|s| !matches!(s.as_str(), "_edata" | "_end" | "__bss_start"))
+        .collect();
+    assert_eq!(exported, vec![lull_llvm::layout::ENTRY_SYMBOL.to_string()]);
+}

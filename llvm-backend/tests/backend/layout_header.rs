@@ -68,6 +68,8 @@ fn rust_constants() -> BTreeMap<String, i64> {
         ("LULL_PROC_OFFSET_HL", layout::PROC_OFFSET_HL),
         ("LULL_PROC_OFFSET_SP", layout::PROC_OFFSET_SP),
         ("LULL_PROC_OFFSET_FUEL", layout::PROC_OFFSET_FUEL),
+        ("LULL_PROC_OFFSET_NURSERY_LO", layout::PROC_OFFSET_NURSERY_LO),
+        ("LULL_PROC_OFFSET_NURSERY_SIZE", layout::PROC_OFFSET_NURSERY_SIZE),
         ("LULL_PROC_OFFSET_SVC", layout::PROC_OFFSET_SVC),
         ("LULL_SERVICES_VERSION", layout::SERVICES_VERSION),
         ("LULL_SERVICES_SIZE", layout::SERVICES_SIZE),

@@ -111,7 +111,7 @@ pub fn lower_crate(checked: &Checked, lib: &Library, file: &str, source: &str) -
                             "exported here",
                         )
                         .with_note(
-                            "a crate's exports take and return Int, Double, Bool, Char, String, (), and lists                              and tuples of these",
+                            "a crate's exports take and return Int, Double, Bool, Char, String, (), and lists and tuples of these",
                         ),
                     );
                 }
