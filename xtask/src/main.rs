@@ -51,8 +51,8 @@ enum Verb {
         /// followed by ` [interp]` for the interpreter's runs.
         filter: Option<String>,
         /// Run under these engines only (repeatable): native, interp,
-        /// gc-stress, asan (every fourth case), asan-all. Default: native
-        /// and interp.
+        /// gc-stress, asan (every fourth case), asan-all, shared-rt (every
+        /// fourth case), shared-rt-all. Default: native and interp.
         #[arg(long = "engine", value_name = "NAME")]
         engines: Vec<String>,
     },
@@ -107,7 +107,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
                     .map(|name| {
                         ui::engine_named(name).ok_or_else(|| {
                             Error::new(format!(
-                                "ui: unknown engine {name:?} (engines: native, interp, gc-stress, asan, asan-all)"
+                                "ui: unknown engine {name:?} (engines: native, interp, gc-stress, asan, asan-all, shared-rt, shared-rt-all)"
                             ))
                         })
                     })

@@ -76,6 +76,10 @@ impl Engine {
         Engine { name: "asan", args: &[], env: &[("LULL_RT", "asan")], modes: Some(ENGINE_MODES), every: 4 };
     /// The same on every case.
     pub const ASAN: Engine = Engine { every: 1, ..Engine::ASAN_SAMPLE };
+    /// Native code linked with the shared runtime (`lull build
+    /// --shared-rt`'s), on every fourth case.
+    pub const SHARED_RT_SAMPLE: Engine =
+        Engine { name: "shared-rt", args: &[], env: &[("LULL_RT", "shared")], modes: Some(INTERP_MODES), every: 4 };
 
     fn runs(&self, mode: Mode) -> bool {
         self.modes.is_none_or(|modes| modes.contains(&mode))
@@ -95,7 +99,8 @@ impl Engine {
 }
 
 /// The engine named `name` (`native` for the default, `interp`,
-/// `gc-stress`, `asan` on every fourth case, `asan-all` on all).
+/// `gc-stress`, `asan` on every fourth case, `asan-all` on all, `shared-rt`
+/// on every fourth case, `shared-rt-all` on all).
 pub fn engine_named(name: &str) -> Option<Engine> {
     match name {
         "native" | "default" => Some(Engine::DEFAULT),
@@ -103,6 +108,8 @@ pub fn engine_named(name: &str) -> Option<Engine> {
         "gc-stress" => Some(Engine::GC_STRESS),
         "asan" => Some(Engine::ASAN_SAMPLE),
         "asan-all" => Some(Engine::ASAN),
+        "shared-rt" => Some(Engine::SHARED_RT_SAMPLE),
+        "shared-rt-all" => Some(Engine { every: 1, ..Engine::SHARED_RT_SAMPLE }),
         _ => None,
     }
 }
@@ -127,6 +134,7 @@ pub fn test_engines(full: bool) -> Vec<Engine> {
         Engine { modes: Some(ENGINE_MODES), ..Engine::GC_STRESS },
         Engine { modes: Some(PROGRAM_MODES), every: sample, ..Engine::GC_STRESS },
         if full { Engine::ASAN } else { Engine::ASAN_SAMPLE },
+        Engine { every: sample, ..Engine::SHARED_RT_SAMPLE },
     ]
 }
 
