@@ -128,6 +128,10 @@ pub struct RunArgs {
     /// Use the reference interpreter instead of native code.
     #[arg(long)]
     pub interp: bool,
+    /// Compile the library with the program, as one crate, instead of
+    /// linking the library crate compiled once (a Lull program).
+    #[arg(long, conflicts_with = "interp")]
+    pub whole: bool,
     /// The arguments of a Lull program (`getArgs`), after `--`.
     #[arg(last = true, value_name = "ARGS")]
     pub args: Vec<String>,
@@ -152,6 +156,10 @@ pub struct BuildArgs {
     /// the executable (default: linked in statically).
     #[arg(long = "shared-rt", conflicts_with = "krate")]
     pub shared_rt: bool,
+    /// Compile the library with the program, as one crate, instead of
+    /// linking the library crate compiled once (Lull programs and modules).
+    #[arg(long)]
+    pub whole: bool,
 }
 
 #[derive(Args, Debug)]

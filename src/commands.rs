@@ -2,6 +2,8 @@
 
 use crate::args::{BuildArgs, CheckArgs, Cli, Command, ConvArgs, EmitArgs, LimitArgs, NfArgs, RunArgs, TermInput};
 use crate::input::{self, Program, Source};
+use crate::library_crate;
+use lull_frontend::lull::lower::Link;
 use lull_middle::closure_conv::closure_convert;
 use lull_middle::core::interp::{self, EvalError, Limits, Stats};
 use lull_middle::core::ir::{GlobalId, Module};
@@ -145,7 +147,8 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
     let is_core = a.input.expr.is_none() && src.name.ends_with(".core");
     let is_lull = a.input.expr.is_none() && src.name.ends_with(".lull");
     let (module, entry) = if is_lull {
-        let program = input::lull_core(&src)?;
+        // The whole program: what the interpreter runs.
+        let program = input::lull_core(&src, Link::Whole)?;
         (program.module, Some(program.entry))
     } else if is_core {
         let module = input::core_module(&src)?;
@@ -159,7 +162,12 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
     if let (Some(entry), true) = (entry, a.llvm_ir || a.asm) {
         let flat = flat_module(&module, &src.name)?;
         let output = if a.llvm_ir { lull_llvm::Output::LlvmIr } else { lull_llvm::Output::Asm };
-        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+        let program = lull_llvm::Program {
+            modules: vec![&flat],
+            entries: vec![(0, entry)],
+            exports: vec![],
+            linkage: Default::default(),
+        };
         let text = lull_llvm::compile(&program, output).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
         let mut out = std::io::stdout().lock();
         return out
@@ -205,7 +213,8 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
 /// and exit status are its own.
 fn run_lull(a: RunArgs) -> Result<(), Failure> {
     let src = Source::file(&a.file)?;
-    let Program { module, entry } = input::lull_core(&src)?;
+    let link = if a.interp || a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+    let Program { module, entry } = input::lull_core(&src, link)?;
     let name = input::prog_name(&a.file);
     if a.interp {
         // A run-time error is the program's: `PROG: msg`, as native code
@@ -218,7 +227,9 @@ fn run_lull(a: RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let flat = flat_module(&module, &src.name)?;
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+    let lib = library_for(link)?;
+    let program =
+        lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![], linkage: linkage(&lib) };
     let mut run = lull_llvm::RunArgs::io(Vec::new(), None);
     run.max_steps = a.limits.max_steps;
     run.max_memory = Some(a.limits.max_memory);
@@ -235,12 +246,23 @@ fn build(a: BuildArgs) -> Result<(), Failure> {
     if a.krate {
         return build_crate(&a, &src);
     }
-    let rt = if a.shared_rt { lull_llvm::RtVariant::Shared } else { lull_llvm::run::rt_variant_from_env().map_err(|e| Failure::input(e.to_string()))? };
+    let rt = if a.shared_rt {
+        lull_llvm::RtVariant::Shared
+    } else {
+        lull_llvm::run::rt_variant_from_env().map_err(|e| Failure::input(e.to_string()))?
+    };
     if input::is_lull(&a.file) {
-        let Program { module, entry } = input::lull_core(&src)?;
+        let link = if a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+        let Program { module, entry } = input::lull_core(&src, link)?;
         let flat = flat_module(&module, &src.name)?;
         let out = a.output.unwrap_or_else(|| a.file.with_extension(""));
-        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+        let lib = library_for(link)?;
+        let program = lull_llvm::Program {
+            modules: vec![&flat],
+            entries: vec![(0, entry)],
+            exports: vec![],
+            linkage: linkage(&lib),
+        };
         return lull_llvm::build_executable(&program, &out, true, rt).map_err(|e| Failure::input(e.to_string()));
     }
     let (module, entry) = if src.name.ends_with(".core") {
@@ -256,7 +278,12 @@ fn build(a: BuildArgs) -> Result<(), Failure> {
     if out == a.file {
         return Err(Failure::input(format!("{}: give the executable a name with -o", src.name)));
     }
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+    let program = lull_llvm::Program {
+        modules: vec![&flat],
+        entries: vec![(0, entry)],
+        exports: vec![],
+        linkage: Default::default(),
+    };
     lull_llvm::build_executable(&program, &out, false, rt).map_err(|e| Failure::input(e.to_string()))
 }
 
@@ -265,7 +292,8 @@ fn build_crate(a: &BuildArgs, src: &Source) -> Result<(), Failure> {
     if !input::is_lull(&a.file) {
         return Err(Failure::input(format!("{}: --crate builds Lull modules (*.lull) only", src.name)));
     }
-    let (module, exports) = input::lull_crate_core(src)?;
+    let link = if a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+    let (module, exports) = input::lull_crate_core(src, link)?;
     let flat = flat_module(&module, &src.name)?;
     let out = a.output.clone().unwrap_or_else(|| {
         let stem = a.file.file_stem().map_or_else(|| "crate".into(), |s| s.to_string_lossy().into_owned());
@@ -275,8 +303,22 @@ fn build_crate(a: &BuildArgs, src: &Source) -> Result<(), Failure> {
         .into_iter()
         .map(|e| lull_llvm::Export { name: e.name, global: (0, e.global), code: e.code, type_text: e.ty })
         .collect();
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports };
+    let lib = library_for(link)?;
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports, linkage: linkage(&lib) };
     lull_llvm::build_crate(&program, &out).map_err(|e| Failure::input(e.to_string()))
+}
+
+/// The library crate a program lowered with `link` links against.
+fn library_for(link: Link<'_>) -> Result<Option<library_crate::LibraryCrate>, Failure> {
+    match link {
+        Link::Whole => Ok(None),
+        Link::Against(_) => library_crate::get().map(Some),
+    }
+}
+
+/// The linkage of a program or crate that imports from `lib`.
+fn linkage(lib: &Option<library_crate::LibraryCrate>) -> lull_llvm::Linkage<'_> {
+    lull_llvm::Linkage { deps: lib.iter().map(|l| l.dep()).collect(), ..Default::default() }
 }
 
 /// Closure conversion, for the native engine and the emitted stages.
@@ -297,6 +339,7 @@ fn native(
         modules: modules.iter().map(|(m, _)| *m).collect(),
         entries: modules.iter().enumerate().map(|(i, (_, entry))| (i, *entry)).collect(),
         exports: vec![],
+        linkage: Default::default(),
     };
     let args = lull_llvm::RunArgs {
         mode,

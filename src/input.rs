@@ -1,6 +1,7 @@
 //! Reading programs: files or `-e` terms, front ends, and Core text.
 
 use crate::commands::Failure;
+use lull_frontend::lull::lower::Link;
 use lull_frontend::{diagnostic, lambda, lull};
 use lull_middle::core::ir::{GlobalId, Module};
 use lull_middle::core::{parse, verify};
@@ -49,12 +50,17 @@ pub fn lull_program(src: &Source) -> Result<lull::Checked, Failure> {
     lull::check(&src.text).map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))
 }
 
-/// Check a Lull program and lower it, with the library, to Core (verified).
-pub fn lull_core(src: &Source) -> Result<Program, Failure> {
+/// The library modules, loaded (once per process).
+pub fn library() -> Result<&'static lull::library::Library, Failure> {
+    lull::library::library()
+        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))
+}
+
+/// Check a Lull program and lower it, with the library or against the
+/// library crate (`link`), to Core (verified).
+pub fn lull_core(src: &Source, link: Link<'_>) -> Result<Program, Failure> {
     let checked = lull_program(src)?;
-    let lib = lull::library::library()
-        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
-    let lowered = lull::lower::lower_program(&checked, lib, &src.name, &src.text)
+    let lowered = lull::lower::lower_program(&checked, library()?, &src.name, &src.text, link)
         .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
     verified(&lowered.module, &src.name)?;
     Ok(Program { module: lowered.module, entry: lowered.entry })
@@ -67,24 +73,16 @@ pub fn lull_checked_lowered(src: &Source) -> Result<(), Failure> {
     let checked = lull_program(src)?;
     let is_program = checked.module.header.as_ref().is_none_or(|h| h.name.text == "Main");
     if is_program {
-        return lull_core(src).map(|_| ());
+        return lull_core(src, Link::Whole).map(|_| ());
     }
-    let lib = lull::library::library()
-        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
-    let lowered = lull::lower::lower_crate(&checked, lib, &src.name, &src.text)
-        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
-    verified(&lowered.module, &src.name)
+    lull_crate_lowered(src, checked, Link::Whole).map(|_| ())
 }
 
-/// Check a Lull module and lower it, with the library, to a crate's Core
-/// (verified) and the functions it exports.
-pub fn lull_crate_core(src: &Source) -> Result<(Module, Vec<lull::lower::CrateExport>), Failure> {
-    let checked = lull_program(src)?;
-    let lib = lull::library::library()
-        .map_err(|(name, _, _)| Failure::input(format!("the library module `{name}` does not load")))?;
-    let lowered = lull::lower::lower_crate(&checked, lib, &src.name, &src.text)
-        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
-    verified(&lowered.module, &src.name)?;
+/// Check a Lull module and lower it, with the library or against the
+/// library crate (`link`), to a crate's Core (verified) and the functions
+/// it exports.
+pub fn lull_crate_core(src: &Source, link: Link<'_>) -> Result<(Module, Vec<lull::lower::CrateExport>), Failure> {
+    let lowered = lull_crate_lowered(src, lull_program(src)?, link)?;
     if lowered.exports.is_empty() {
         return Err(Failure::input(format!(
             "{}: the module exports no function a host can call (their types must be built from Int, Double, \
@@ -93,6 +91,17 @@ pub fn lull_crate_core(src: &Source) -> Result<(Module, Vec<lull::lower::CrateEx
         )));
     }
     Ok((lowered.module, lowered.exports))
+}
+
+fn lull_crate_lowered(
+    src: &Source,
+    checked: lull::Checked,
+    link: Link<'_>,
+) -> Result<lull::lower::LoweredCrate, Failure> {
+    let lowered = lull::lower::lower_crate(&checked, library()?, &src.name, &src.text, link)
+        .map_err(|diags| Failure::rendered(diagnostic::render(&diags, &src.name, &src.text)))?;
+    verified(&lowered.module, &src.name)?;
+    Ok(lowered)
 }
 
 /// The name a Lull program gives itself (`getProgName`, error messages):
@@ -119,7 +128,7 @@ pub fn core_entry(module: &Module, name: &str) -> Result<GlobalId, Failure> {
     module.find_def("main").ok_or_else(|| Failure::input(format!("{name}: the module has no `def main`")))
 }
 
-fn verified(module: &Module, name: &str) -> Result<(), Failure> {
+pub fn verified(module: &Module, name: &str) -> Result<(), Failure> {
     verify::verify_module(module).map_err(|errors| {
         let mut msg = format!("{name}: the module does not verify:");
         for e in errors {

@@ -12,6 +12,7 @@
 mod args;
 mod commands;
 mod input;
+mod library_crate;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -13,14 +13,15 @@ fn build(dir: &Path, name: &str, src: &str) -> PathBuf {
     let checked = lull_frontend::lull::check(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let lib = lull_frontend::lull::library::library().map_err(|(n, _, _)| n).expect("the library");
     let lowered =
-        lull_frontend::lull::lower::lower_crate(&checked, lib, name, src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        lull_frontend::lull::lower::lower_crate(&checked, lib, name, src, lull_frontend::lull::lower::Link::Whole)
+            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let flat = lull_middle::closure_conv::closure_convert(&lowered.module).expect("closure conversion");
     let exports = lowered
         .exports
         .into_iter()
         .map(|e| lull_llvm::Export { name: e.name, global: (0, e.global), code: e.code, type_text: e.ty })
         .collect();
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports };
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports, linkage: Default::default() };
     let out = dir.join(name);
     lull_llvm::build_crate(&program, &out).expect("build the crate");
     out
@@ -178,10 +179,7 @@ fn wrong_calls_are_errors() {
     let mut c = rt.open(&path).unwrap();
     assert_eq!(c.call("nope", &[]), Err(Error("the crate exports no function `nope`".into())));
     assert_eq!(c.call("poly", &[Value::List(vec![])]), Err(Error("the crate exports no function `poly`".into())));
-    assert_eq!(
-        c.call("add", &[1.into()]),
-        Err(Error("`add :: Int -> Int -> Int` takes 2 arguments, not 1".into()))
-    );
+    assert_eq!(c.call("add", &[1.into()]), Err(Error("`add :: Int -> Int -> Int` takes 2 arguments, not 1".into())));
     assert_eq!(
         c.call("add", &[1.into(), "two".into()]),
         Err(Error("argument 2 of `add :: Int -> Int -> Int`: a String where a value of type Int is expected".into()))
@@ -235,7 +233,10 @@ fn opening_what_is_not_a_crate_is_an_error() {
     let old = dir.path().join("libOld.so");
     cc(&old, &["-DENTRY"]);
     let e = rt.open(&old).err().unwrap();
-    assert!(e.0.contains("was compiled for version 2 of the runtime's service table, but this runtime has version 1"), "{e}");
+    assert!(
+        e.0.contains("was compiled for version 2 of the runtime's service table, but this runtime has version 1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -267,7 +268,10 @@ fn crates_and_runtimes_are_independent() {
                     let xs: Vec<i64> = c.call("upTo", &[n.into()]).unwrap().try_into().unwrap();
                     assert_eq!(c.call("total", &[Value::from(xs)]).unwrap(), Value::Int(n * (n + 1) / 2));
                     if i % 5 == 0 {
-                        assert_eq!(c.call("boom", &[i.into()]).map_err(|e| e.0).err(), (i > 0).then(|| format!("boom {i}")));
+                        assert_eq!(
+                            c.call("boom", &[i.into()]).map_err(|e| e.0).err(),
+                            (i > 0).then(|| format!("boom {i}"))
+                        );
                     }
                 }
             })

@@ -58,7 +58,7 @@ pub const ENTRY_SYMBOL: &str = "lull_entry";
 /// The version of the service table this back end compiles against
 /// (`LULL_SERVICES_VERSION`; Note [The service table] in
 /// `rt/include/lull_rt.h`).
-pub const SERVICES_VERSION: u32 = 1;
+pub const SERVICES_VERSION: u32 = 2;
 
 /// The runtime services in table order, by the names of their fields in
 /// `struct lull_services`; the table starts with two words (version and

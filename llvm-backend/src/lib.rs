@@ -23,7 +23,7 @@
 //!
 //! let lowered = lull_frontend::lambda::compile("(λ x y. x) (λ x. x)").unwrap();
 //! let flat = closure_convert(&lowered.module).unwrap();
-//! let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)], exports: vec![] };
+//! let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)], exports: vec![], linkage: Default::default() };
 //! let object = compile(&program, Output::Object).unwrap();
 //! assert!(object.starts_with(b"\x7fELF"));
 //! ```
@@ -38,8 +38,8 @@ pub mod link;
 pub mod run;
 pub mod smoke;
 
-pub use codegen::{compile, compile_objects, compile_parts, Export, Output, Program};
-pub use link::{link_crate, link_executable, RtVariant};
+pub use codegen::{compile, compile_objects, compile_parts, Dep, Export, Linkage, Output, Program};
+pub use link::{library_object, link_crate, link_executable, RtVariant};
 pub use run::{build_crate, build_executable, build_native, build_native_io, run_native, run_native_io, Mode, RunArgs};
 
 /// An error of the LLVM back end.

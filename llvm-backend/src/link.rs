@@ -183,6 +183,49 @@ pub fn link_crate(objects: &[Vec<u8>], dir: &Path, name: &str) -> Result<PathBuf
     Ok(out)
 }
 
+/// Makes one relocatable object of a library crate's `objects` (compiled
+/// with [`Linkage::entry_symbol`](crate::Linkage) set to `entry_symbol`)
+/// whose only global symbol is its entry: `cc -r` joins the parts, then
+/// `objcopy --keep-global-symbol` makes every other symbol local, so that
+/// the library links beside a program (or another library) whose own
+/// symbols have the same names. The result goes to [`Dep::object`](crate::Dep).
+pub fn library_object(objects: &[Vec<u8>], entry_symbol: &str) -> Result<Vec<u8>, Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("lull-lib-")
+        .tempdir()
+        .map_err(|e| Error::Link(format!("cannot create a temporary directory to build a library crate in: {e}")))?;
+    let mut object_paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let mut object = object.clone();
+        rename_stackmaps_section(&mut object)?;
+        let path = dir.path().join(format!("part{i}.o"));
+        write(&path, &object)?;
+        object_paths.push(path);
+    }
+    let joined = dir.path().join("library.o");
+    let (cc, cc_args) = c_compiler();
+    let mut cmd = Command::new(&cc);
+    cmd.args(&cc_args).args(["-r", "-nostdlib", "-o"]).arg(&joined).args(&object_paths);
+    run_linker(cmd, &cc, "the library crate")?;
+    let objcopy = std::env::var("OBJCOPY").ok().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "objcopy".into());
+    let output =
+        Command::new(&objcopy).arg(format!("--keep-global-symbol={entry_symbol}")).arg(&joined).output().map_err(
+            |e| {
+                Error::Link(format!(
+                "cannot run `{objcopy}` to build the library crate: {e} (install binutils, set OBJCOPY, or use --whole)"
+            ))
+            },
+        )?;
+    if !output.status.success() {
+        return Err(Error::Link(format!(
+            "`{objcopy}` failed on the library crate ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        )));
+    }
+    std::fs::read(&joined).map_err(|e| Error::Link(format!("cannot read {}: {e}", joined.display())))
+}
+
 fn run_linker(mut cmd: Command, cc: &str, what: &str) -> Result<(), Error> {
     let output = cmd.output().map_err(|e| {
         let why = if e.kind() == std::io::ErrorKind::NotFound { "not found".to_string() } else { e.to_string() };

@@ -138,9 +138,9 @@ pub fn rt_variant_from_env() -> Result<RtVariant, Error> {
         Ok(v) if v == "asan" => Ok(RtVariant::Asan),
         Ok(v) if v == "shared" => Ok(RtVariant::Shared),
         Ok(v) => Err(Error::Run(format!("LULL_RT={v:?}: the runtime variants are `normal`, `asan` and `shared`"))),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::Run(
-            "LULL_RT is not valid UTF-8: the runtime variants are `normal`, `asan` and `shared`".into(),
-        )),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::Run("LULL_RT is not valid UTF-8: the runtime variants are `normal`, `asan` and `shared`".into()))
+        }
     }
 }
 
@@ -185,7 +185,7 @@ pub fn run_native(program: &Program<'_>, args: &RunArgs) -> Result<ExitStatus, E
     let timing = std::env::var_os("LULL_TIMING").is_some_and(|v| v == "1");
     let variant = rt_variant_from_env()?;
     let start = Instant::now();
-    let objects = compile_objects(program)?;
+    let objects = crate_objects(program)?;
     let compiled = Instant::now();
     let dir = LinkDir::from_env()?;
     let exe = link_executable(&objects, dir.path(), variant)?;
@@ -228,11 +228,20 @@ fn link_to(objects: &[Vec<u8>], out: &Path, variant: RtVariant) -> Result<(), Er
     std::fs::copy(&exe, out).map_err(|e| Error::Link(format!("cannot write {}: {e}", out.display())))?;
     if variant == RtVariant::Shared {
         // The executable finds the runtime beside itself ($ORIGIN).
-        let beside = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(variant.archive_name());
+        let beside =
+            out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(variant.archive_name());
         std::fs::write(&beside, variant.archive())
             .map_err(|e| Error::Link(format!("cannot write {}: {e}", beside.display())))?;
     }
     Ok(())
+}
+
+/// The objects to link for `program`: its own, compiled, and those of the
+/// crates it imports from.
+fn crate_objects(program: &Program<'_>) -> Result<Vec<Vec<u8>>, Error> {
+    let mut objects = compile_objects(program)?;
+    objects.extend(program.linkage.deps.iter().map(|d| d.object.to_vec()));
+    Ok(objects)
 }
 
 /// Compiles the IO program `program` (its first entry is `main`, a
@@ -252,7 +261,7 @@ pub fn build_native_io(program: &Program<'_>, out: &Path) -> Result<(), Error> {
 /// beside `out`). `io`: an IO program, whose command line is all its own
 /// (as [`build_native_io`]); else the runtime's (as [`build_native`]).
 pub fn build_executable(program: &Program<'_>, out: &Path, io: bool, variant: RtVariant) -> Result<(), Error> {
-    let mut objects = compile_objects(program)?;
+    let mut objects = crate_objects(program)?;
     if io {
         objects.push(crate::codegen::io_marker_object()?);
     }
@@ -262,7 +271,7 @@ pub fn build_executable(program: &Program<'_>, out: &Path, io: bool, variant: Rt
 /// Builds the shared crate `out` from `program` (its exports, for a host:
 /// `rt/include/lull_embed.h`): no start stub, no runtime.
 pub fn build_crate(program: &Program<'_>, out: &Path) -> Result<(), Error> {
-    let objects = compile_objects(program)?;
+    let objects = crate_objects(program)?;
     let dir = tempfile::Builder::new()
         .prefix("lull-")
         .tempdir()

@@ -5,7 +5,9 @@
 //!
 //! * Each Core top-level definition becomes a [`Global`] at the same index:
 //!   a λ becomes a [`GlobalKind::Fun`] whose code takes the λ's parameters,
-//!   anything else a [`GlobalKind::Caf`] whose thunk code evaluates the body.
+//!   anything else a [`GlobalKind::Caf`] whose thunk code evaluates the body;
+//!   an imported definition becomes a [`GlobalKind::Import`], a slot of the
+//!   module's import table, and has no code.
 //!   Globals are never captured: they are referenced as [`Atom::Global`].
 //! * Each nested λ becomes a `Fun` code, and each non-trivial expression in a
 //!   lazy position (a `let`/`letrec` right-hand side, an application
@@ -125,7 +127,13 @@ pub fn closure_convert(core: &core::Module) -> Result<Module, ConvError> {
         queue: VecDeque::new(),
     };
     let mut globals = Vec::with_capacity(core.defs.len());
+    let mut imports = Vec::new();
     for (i, def) in core.defs.iter().enumerate() {
+        if let Some(import) = &def.import {
+            globals.push(Global { name: def.name.clone(), kind: GlobalKind::Import(ImportId(imports.len() as u32)) });
+            imports.push(import.clone());
+            continue;
+        }
         let mut subst = HashMap::new();
         let (kind, body) = match &def.body {
             Expr::Lam(params, body) => {
@@ -156,7 +164,7 @@ pub fn closure_convert(core: &core::Module) -> Result<Module, ConvError> {
     }
     let mut codes = cx.codes;
     trim_envs(&mut codes);
-    Ok(Module { datas: core.datas.clone(), vars: cx.vars, codes, globals })
+    Ok(Module { datas: core.datas.clone(), vars: cx.vars, codes, globals, imports })
 }
 
 /// A code whose body is still to be converted.

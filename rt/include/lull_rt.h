@@ -292,6 +292,50 @@ struct lull_export {
 typedef struct lull_object *(*lull_call_entry_fn)(struct lull_proc *proc, struct lull_object *self,
                                                    uint64_t argc);
 
+struct lull_program;
+struct lull_services;
+typedef const struct lull_program *(*lull_entry_fn)(const struct lull_services *svc);
+
+/* Note [Crate imports]
+ * ~~~~~~~~~~~~~~~~~~~~
+ * A crate refers to a definition of another crate (a program to the
+ * library's `map`) through one slot of its import table: generated code
+ * loads the slot and treats the value as an unknown closure (it may be a
+ * CAF: it is entered before use, and called through its entry word). The
+ * slot is the one indirection between crates, in one place, so that it
+ * can become the seed's TOC (lazily resolved, informed on reload) without
+ * touching generated code.
+ *
+ * The crate's description lists the crates it imports from (deps, by
+ * their entries), and one struct lull_import per slot: the symbol, the
+ * slot, the dep that defines it. A crate offers its definitions to others
+ * in `symbols`, sorted by name (strcmp). Before a crate runs, the runtime
+ * links it (lull_program_link in rt/src/link.c): it calls each dep's
+ * entry, links the dep first, and fills every slot from the dep's symbols;
+ * a symbol that is missing is an internal error naming it. Slots are
+ * written once, before any code of the crate runs, and never again.
+ *
+ * A library crate (the Prelude and the library modules) is one object
+ * whose only global symbol is its own entry, `lull_entry_lib_<key>`
+ * (hidden): it is linked, statically, into every executable and every
+ * shared crate that imports from it, so each crate a host opens has its
+ * library, its CAFs and its constructor entries to itself. Constructor
+ * entries of the same type exist in both crates; nothing compares entry
+ * addresses, only the tags and constructor numbers of the info words, and
+ * the runtime's table of constructor descriptions covers a crate and its
+ * deps (rt/src/program.c). */
+struct lull_import {
+    const char *name;           /* the symbol, NUL-terminated */
+    struct lull_object **slot;  /* the import table's slot */
+    uint64_t dep;               /* the index in deps of the crate defining it */
+};
+
+/* A definition a crate offers to the crates that import from it. */
+struct lull_symbol {
+    const char *name;           /* NUL-terminated; sorted by strcmp */
+    struct lull_object *value;  /* its static object */
+};
+
 /* Everything a crate gives the runtime, returned by its entry (below). */
 struct lull_program {
     /* The service table the crate was compiled against: Note [The
@@ -326,6 +370,13 @@ struct lull_program {
     /* The functions a host may call (crates built with --crate). */
     uint64_t nexports;
     const struct lull_export *exports;
+    /* Links to other crates: Note [Crate imports]. */
+    uint64_t ndeps;
+    const lull_entry_fn *deps;
+    uint64_t nimports;
+    const struct lull_import *imports;
+    uint64_t nsymbols;
+    const struct lull_symbol *symbols;
 };
 
 /* Note [Crate entries]
@@ -333,12 +384,12 @@ struct lull_program {
  * A crate's one exported symbol is its entry, LULL_ENTRY_SYMBOL, of type
  * lull_entry_fn: the runtime calls it with its service table and gets the
  * crate's description back. The entry itself does not look at the table
- * today; it is where a crate will resolve what it imports from other
- * crates (its TOC). An executable's start stub (rt/start/start.c) hands
- * the entry to lull_rt_start; an embedding host finds it with dlsym
- * (lull_crate_open in rt/include/lull_embed.h). */
-struct lull_services;
-typedef const struct lull_program *(*lull_entry_fn)(const struct lull_services *svc);
+ * today; what a crate imports from other crates is resolved by the runtime
+ * (Note [Crate imports]). An executable's start stub (rt/start/start.c)
+ * hands the entry to lull_rt_start; an embedding host finds it with dlsym
+ * (lull_crate_open in rt/include/lull_embed.h). A library crate's entry
+ * has a name of its own and is not exported. The description's layout is
+ * versioned with the service table (LULL_SERVICES_VERSION). */
 #define LULL_ENTRY_SYMBOL "lull_entry"
 
 /* Runtime services called by generated code (C convention). The ones
@@ -434,12 +485,13 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
  * lull_program), and the runtime refuses a crate whose version differs or
  * that needs a bigger table than the runtime has. Adding a service at the
  * end keeps old crates working (bump nothing, the size grows); changing or
- * removing one bumps LULL_SERVICES_VERSION. The byte offsets below are
+ * removing one bumps LULL_SERVICES_VERSION, as does a change of struct
+ * lull_program (version 2: the links of Note [Crate imports]). The byte offsets below are
  * mirrored in llvm-backend/src/layout.rs (SERVICES) and checked by its
  * test; _Static_asserts in services.c check them against the struct.
  * The services are documented at their declarations above.
  */
-#define LULL_SERVICES_VERSION 1
+#define LULL_SERVICES_VERSION 2
 #define LULL_SVC_OFFSET_GC 16
 #define LULL_SVC_OFFSET_MAKE_PAP 24
 #define LULL_SVC_OFFSET_RIGID_APPLY 32

@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "link.h"
 #include "lull_embed.h"
 #include "nf.h"
 #include "escape.h"
@@ -245,6 +246,9 @@ lull_crate *lull_crate_open(lull_runtime *rt, const char *path, char **err) {
     }
     c->prog = entry(&lull_rt_services);
     const char *why = lull_program_check(c->prog);
+    if (why == NULL) {
+        why = lull_program_link(c->prog, &lull_rt_services);
+    }
     if (why != NULL) {
         set_err(err, "%s: %s", path, why);
         dlclose(c->handle);
@@ -313,15 +317,28 @@ const char *lull_crate_export_type(const lull_crate *c, size_t i) {
     return c != NULL && i < c->prog->nexports ? c->prog->exports[i].type_text : NULL;
 }
 
+/* Puts the CAFs of `prog` and of the crates it imports from back as they
+ * were linked (each crate a host opens has its library to itself: Note
+ * [Crate imports]). */
+static void restore_cafs(const struct lull_program *prog, int depth) {
+    for (uint64_t i = 0; i < prog->ncafs; i++) {
+        struct lull_object *o = prog->cafs[i].object;
+        o->entry = prog->cafs[i].entry;
+        o->contents[0] = 0;
+    }
+    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
+        const struct lull_program *d = lull_program_dep(prog, i);
+        if (d != NULL) {
+            restore_cafs(d, depth + 1);
+        }
+    }
+}
+
 /* After a failed call: a fresh proc, the CAFs as linked. */
 static void reset(lull_crate *c) {
     lull_proc_free(c->proc);
     c->proc = NULL;
-    for (uint64_t i = 0; i < c->prog->ncafs; i++) {
-        struct lull_object *o = c->prog->cafs[i].object;
-        o->entry = c->prog->cafs[i].entry;
-        o->contents[0] = 0;
-    }
+    restore_cafs(c->prog, 0);
     c->proc = new_proc(c, NULL);
 }
 

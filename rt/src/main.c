@@ -44,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "link.h"
 #include "nf.h"
 #include "proc.h"
 #include "program.h"
@@ -270,6 +271,9 @@ static int run(struct lull_proc *proc, void *arg) {
 int lull_rt_start(int argc, char **argv, lull_entry_fn entry) {
     const struct lull_program *prog = entry(&lull_rt_services);
     const char *why = lull_program_check(prog);
+    if (why == NULL) {
+        why = lull_program_link(prog, &lull_rt_services);
+    }
     if (why != NULL) {
         lull_fail(3, "%s", why);
     }

@@ -2,7 +2,8 @@
  * program.c: tables over the generated program: constructor descriptions
  * found by their entry code (for read-back, printing and error messages).
  *
- * One table per crate, built on first use and kept for the process (a
+ * One table per crate (with the constructors of the crates it imports
+ * from, linked first: rt/src/link.c), built on first use and kept for the process (a
  * host may open several crates, in several runtimes on several threads):
  * the list of tables is guarded by a lock, and each thread remembers the
  * table it used last, so the common lookup takes no lock.
@@ -10,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "link.h"
 #include "proc.h"
 #include "program.h"
 
@@ -32,20 +34,18 @@ static size_t hash_ptr(const void *p) {
     return (size_t)k;
 }
 
-static struct con_table *build(const struct lull_program *prog) {
-    struct con_table *t = calloc(1, sizeof *t);
-    if (t == NULL) {
-        lull_out_of_memory(NULL);
+/* The constructors of `prog` and of the crates it imports from (each
+ * linked crate has entries of its own: Note [Crate imports]). */
+static uint64_t count_cons(const struct lull_program *prog, int depth) {
+    uint64_t n = prog->ncons;
+    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
+        const struct lull_program *d = lull_program_dep(prog, i);
+        n += d != NULL ? count_cons(d, depth + 1) : 0;
     }
-    t->prog = prog;
-    t->cap = 16;
-    while (t->cap < prog->ncons * 2 + 1) {
-        t->cap *= 2;
-    }
-    t->slots = calloc(t->cap, sizeof *t->slots);
-    if (t->slots == NULL) {
-        lull_out_of_memory(NULL);
-    }
+    return n;
+}
+
+static void insert_cons(struct con_table *t, const struct lull_program *prog, int depth) {
     for (uint64_t i = 0; i < prog->ncons; i++) {
         const struct lull_con_desc *d = &prog->cons[i];
         size_t j = hash_ptr(d->entry) & (t->cap - 1);
@@ -54,6 +54,30 @@ static struct con_table *build(const struct lull_program *prog) {
         }
         t->slots[j] = d;
     }
+    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
+        const struct lull_program *d = lull_program_dep(prog, i);
+        if (d != NULL) {
+            insert_cons(t, d, depth + 1);
+        }
+    }
+}
+
+static struct con_table *build(const struct lull_program *prog) {
+    struct con_table *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        lull_out_of_memory(NULL);
+    }
+    t->prog = prog;
+    t->cap = 16;
+    uint64_t n = count_cons(prog, 0);
+    while (t->cap < n * 2 + 1) {
+        t->cap *= 2;
+    }
+    t->slots = calloc(t->cap, sizeof *t->slots);
+    if (t->slots == NULL) {
+        lull_out_of_memory(NULL);
+    }
+    insert_cons(t, prog, 0);
     return t;
 }
 

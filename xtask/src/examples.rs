@@ -22,7 +22,12 @@ pub fn run(project: &Project, cc: &str) -> Result<()> {
     let krate = out.join("libWords.so");
     run_step(
         "examples: build the crate",
-        Command::new(&lull).arg("build").arg("--crate").arg(project.root.join("examples/Words.lull")).arg("-o").arg(&krate),
+        Command::new(&lull)
+            .arg("build")
+            .arg("--crate")
+            .arg(project.root.join("examples/Words.lull"))
+            .arg("-o")
+            .arg(&krate),
     )?;
 
     let c_dir = project.root.join("examples/embed-c");

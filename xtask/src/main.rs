@@ -94,6 +94,12 @@ fn main() -> ExitCode {
 
 fn run(verb: Verb) -> Result<ExitCode> {
     let project = Project::locate()?;
+    // The `lull`s that the tests, examples and benchmarks run keep their
+    // compiled library crate (src/library_crate.rs) in the target
+    // directory, not in the user's cache.
+    if std::env::var_os("LULL_CACHE_DIR").is_none() {
+        std::env::set_var("LULL_CACHE_DIR", project.target_dir.join("lull-cache"));
+    }
     let tools = setup::ensure()?;
     match verb {
         Verb::Setup => {}

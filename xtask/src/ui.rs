@@ -81,6 +81,11 @@ impl Engine {
     pub const SHARED_RT_SAMPLE: Engine =
         Engine { name: "shared-rt", args: &[], env: &[("LULL_RT", "shared")], modes: Some(INTERP_MODES), every: 4 };
 
+    /// Lull programs compiled with the library as one crate (`--whole`)
+    /// instead of linked against the library crate, on every fourth case.
+    pub const WHOLE_SAMPLE: Engine =
+        Engine { name: "whole", args: &["--whole"], env: &[], modes: Some(PROGRAM_MODES), every: 4 };
+
     fn runs(&self, mode: Mode) -> bool {
         self.modes.is_none_or(|modes| modes.contains(&mode))
     }
@@ -100,7 +105,8 @@ impl Engine {
 
 /// The engine named `name` (`native` for the default, `interp`,
 /// `gc-stress`, `asan` on every fourth case, `asan-all` on all, `shared-rt`
-/// on every fourth case, `shared-rt-all` on all).
+/// on every fourth case, `shared-rt-all` on all, `whole` on every fourth
+/// Lull program, `whole-all` on all).
 pub fn engine_named(name: &str) -> Option<Engine> {
     match name {
         "native" | "default" => Some(Engine::DEFAULT),
@@ -110,6 +116,8 @@ pub fn engine_named(name: &str) -> Option<Engine> {
         "asan-all" => Some(Engine::ASAN),
         "shared-rt" => Some(Engine::SHARED_RT_SAMPLE),
         "shared-rt-all" => Some(Engine { every: 1, ..Engine::SHARED_RT_SAMPLE }),
+        "whole" => Some(Engine::WHOLE_SAMPLE),
+        "whole-all" => Some(Engine { every: 1, ..Engine::WHOLE_SAMPLE }),
         _ => None,
     }
 }
@@ -135,6 +143,7 @@ pub fn test_engines(full: bool) -> Vec<Engine> {
         Engine { modes: Some(PROGRAM_MODES), every: sample, ..Engine::GC_STRESS },
         if full { Engine::ASAN } else { Engine::ASAN_SAMPLE },
         Engine { every: sample, ..Engine::SHARED_RT_SAMPLE },
+        Engine { every: sample, ..Engine::WHOLE_SAMPLE },
     ]
 }
 

@@ -145,12 +145,25 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
     fn atom(&mut self, a: &Atom) -> Result<(String, String), Error> {
         Ok(match a {
             Atom::Var(v) => (llvm_type(self.var_rep(*v)?).into(), self.var(*v)),
-            Atom::Global(g) => {
-                if self.me.m.global(*g).is_none() {
-                    return Err(Error::Emit(format!("unknown global {g:?}")));
+            Atom::Global(g) => match self.me.m.global(*g).map(|g| g.kind) {
+                None => return Err(Error::Emit(format!("unknown global {g:?}"))),
+                Some(GlobalKind::Import(i)) => {
+                    // A slot of the import table, filled when the crate is
+                    // linked and never written again (Note [Crate imports]
+                    // in rt/include/lull_rt.h).
+                    let slot = self.fresh("imp");
+                    let v = self.fresh("impv");
+                    let table = self.me.imports_sym();
+                    let n = self.me.m.imports.len();
+                    self.line(format!(
+                        "{slot} = getelementptr inbounds [{n} x ptr], ptr {table}, i64 0, i64 {}",
+                        i.index()
+                    ));
+                    self.line(format!("{v} = load ptr addrspace(1), ptr {slot}, !invariant.load !2"));
+                    (llvm_type(Rep::Value).into(), v)
                 }
-                (llvm_type(Rep::Value).into(), gc_const(&self.me.global_sym(*g)))
-            }
+                Some(_) => (llvm_type(Rep::Value).into(), gc_const(&self.me.global_sym(*g))),
+            },
             Atom::Lit(Lit::Int(n)) => ("i64".into(), n.to_string()),
             Atom::Lit(Lit::Float(x)) => ("double".into(), format!("0x{:016X}", x.to_bits())),
             Atom::Free(name) => {
@@ -255,7 +268,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         let code = match a {
             Atom::Global(g) => match self.me.m.global(*g)?.kind {
                 GlobalKind::Fun(c) => c,
-                GlobalKind::Caf(_) => return None,
+                GlobalKind::Caf(_) | GlobalKind::Import(_) => return None,
             },
             Atom::Var(v) => *self.known.get(v)?,
             _ => return None,
@@ -892,7 +905,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line(format!("{r} = select i1 {iscon}, i64 {cn64}, i64 -1"));
             }
             DataId => {
-                self.call_service(&format!("{r} = call i64"), "dataid", &format!("ptr %proc, ptr addrspace(1) {}", xs[0]));
+                self.call_service(
+                    &format!("{r} = call i64"),
+                    "dataid",
+                    &format!("ptr %proc, ptr addrspace(1) {}", xs[0]),
+                );
             }
             FSqrt => self.line(format!("{r} = call double @llvm.sqrt.f64(double {}) #0", xs[0])),
             FExp | FLog | FSin | FCos | FTan => {
@@ -913,7 +930,9 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.call_service(&format!("{r} = call i64"), "fshowchar", &format!("double {}, i64 {}", xs[0], xs[1]));
             }
             FDec => self.call_service(&format!("{r} = call double"), "fdec", &format!("i64 {}, i64 {}", xs[0], xs[1])),
-            UniProp => self.call_service(&format!("{r} = call i64"), "uniprop", &format!("i64 {}, i64 {}", xs[0], xs[1])),
+            UniProp => {
+                self.call_service(&format!("{r} = call i64"), "uniprop", &format!("i64 {}, i64 {}", xs[0], xs[1]))
+            }
             HPutChar | HCommit => {
                 let f = if op == HPutChar { "hputchar" } else { "hcommit" };
                 self.call_service("call void", f, &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]));
@@ -939,7 +958,11 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
             ArgChar => {
-                self.call_service(&format!("{r} = call i64"), "argchar", &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]));
+                self.call_service(
+                    &format!("{r} = call i64"),
+                    "argchar",
+                    &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]),
+                );
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
         }

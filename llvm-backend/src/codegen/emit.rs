@@ -13,8 +13,8 @@ use lull_middle::flat::ir::{self as flat, Alloc, Code, CodeKind, ConRef, GlobalK
 use super::body::FnEmitter;
 use super::Program;
 use crate::layout::{
-    service_offset, Tag, ENTRY_SYMBOL, MIN_OBJECT_WORDS, PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE, PROC_OFFSET_SVC,
-    SERVICES_SIZE, SERVICES_VERSION,
+    service_offset, Tag, ENTRY_SYMBOL, MIN_OBJECT_WORDS, PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE,
+    PROC_OFFSET_SVC, SERVICES_SIZE, SERVICES_VERSION,
 };
 use crate::Error;
 
@@ -108,6 +108,11 @@ impl<'a> ModuleEmitter<'a> {
     pub(crate) fn global_sym(&self, g: flat::GlobalId) -> String {
         let name = self.m.global(g).map_or("?", |g| g.name.as_str());
         symbol(&format!("{}.g{}.{}", self.prefix, g.0, name))
+    }
+
+    /// The module's import table: one slot per [`flat::Module::imports`].
+    pub(crate) fn imports_sym(&self) -> String {
+        symbol(&format!("{}.imports", self.prefix))
     }
 
     pub(crate) fn con_entry_sym(&self, c: ConRef) -> String {
@@ -207,11 +212,17 @@ impl<'a> ModuleEmitter<'a> {
                 }
             }
         }
+        if !self.m.imports.is_empty() {
+            let (table, n) = (self.imports_sym(), self.m.imports.len());
+            if part == 0 {
+                let _ = writeln!(self.data, "{table} = hidden global [{n} x ptr] zeroinitializer, align 8");
+            } else {
+                let _ = writeln!(self.data, "{table} = external hidden global [{n} x ptr], align 8");
+            }
+        }
         for (g, global) in self.m.globals.iter().enumerate() {
             let g = flat::GlobalId(g as u32);
-            let code = match global.kind {
-                GlobalKind::Fun(c) | GlobalKind::Caf(c) => c,
-            };
+            let Some(code) = global.kind.code() else { continue };
             if part == 0 {
                 self.define_static(&self.global_sym(g), &self.code_sym(code));
             } else {
@@ -426,22 +437,27 @@ fn part_text(
         for e in &emitters {
             for (g, global) in e.m.globals.iter().enumerate() {
                 if let GlobalKind::Caf(c) = global.kind {
-                    cafs.push(format!("{{ ptr, ptr }} {{ ptr {}, ptr {} }}", e.global_sym(flat::GlobalId(g as u32)), e.code_sym(c)));
+                    cafs.push(format!(
+                        "{{ ptr, ptr }} {{ ptr {}, ptr {} }}",
+                        e.global_sym(flat::GlobalId(g as u32)),
+                        e.code_sym(c)
+                    ));
                 }
             }
         }
         let mut exports = Vec::new();
         for (i, x) in program.exports.iter().enumerate() {
             let (mi, g) = x.global;
-            let e = emitters.get(mi).filter(|e| e.m.global(g).is_some()).ok_or_else(|| {
-                Error::Emit(format!("export `{}` names a global that is missing", x.name))
+            let e = defined_global(&emitters, (mi, g)).ok_or_else(|| {
+                Error::Emit(format!("export `{}` names a global that is missing or imported", x.name))
             })?;
             let mut strings = Vec::new();
             for (what, text) in [("name", &x.name), ("type", &x.code), ("text", &x.type_text)] {
                 let sym = format!("@lull.export.{i}.{what}");
                 let mut bytes = text.as_bytes().to_vec();
                 bytes.push(0);
-                let _ = writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+                let _ =
+                    writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
                 strings.push(sym);
             }
             exports.push(format!(
@@ -452,7 +468,8 @@ fn part_text(
                 strings[2]
             ));
         }
-        program_table(&mut out, &entries, &descs, &cafs, &exports);
+        let links = crate_links(&mut out, program, &emitters)?;
+        program_table(&mut out, &entries, &descs, &cafs, &exports, &links);
     }
     out.push_str("\ndeclare i64 @llvm.fptosi.sat.i64.f64(double)\n");
     // Branch weights: !0 for a condition that is almost never true, !1 for
@@ -464,10 +481,90 @@ fn part_text(
     Ok(out)
 }
 
+/// The emitter of module `mi` when it defines global `g` (not an import).
+fn defined_global<'e, 'a>(
+    emitters: &'e [ModuleEmitter<'a>],
+    (mi, g): (usize, flat::GlobalId),
+) -> Option<&'e ModuleEmitter<'a>> {
+    emitters.get(mi).filter(|e| e.m.global(g).is_some_and(|g| g.kind.code().is_some()))
+}
+
+/// The parts of `lull_program` that link crates (Note [Crate imports] in
+/// `rt/include/lull_rt.h`), as LLVM constants.
+struct Links {
+    entry_symbol: String,
+    deps: Vec<String>,
+    imports: Vec<String>,
+    symbols: Vec<String>,
+}
+
+/// Emits the strings and declarations of the crate's links and returns
+/// their table entries: the entries of the crates it imports from, one
+/// import per slot of every module's import table, and the values it
+/// offers to others sorted by name (the runtime looks them up by binary
+/// search).
+fn crate_links(out: &mut String, program: &Program<'_>, emitters: &[ModuleEmitter<'_>]) -> Result<Links, Error> {
+    let link = &program.linkage;
+    let mut deps = Vec::new();
+    for d in &link.deps {
+        if d.entry_symbol.is_empty() || d.entry_symbol == ENTRY_SYMBOL {
+            return Err(Error::Emit(format!("the crate `{}` needs an entry symbol of its own", d.name)));
+        }
+        let _ = writeln!(out, "declare hidden ptr @\"{}\"(ptr)", d.entry_symbol);
+        deps.push(format!("ptr @\"{}\"", d.entry_symbol));
+    }
+    let string = |out: &mut String, what: &str, i: usize, text: &str| {
+        let sym = format!("@lull.{what}.{i}");
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.push(0);
+        let _ = writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+        sym
+    };
+    let mut imports = Vec::new();
+    for e in emitters {
+        for (slot, import) in e.m.imports.iter().enumerate() {
+            let dep = link.deps.iter().position(|d| d.name == import.krate).ok_or_else(|| {
+                Error::Emit(format!(
+                    "`{}` is imported from the crate `{}`, which is not linked",
+                    import.symbol, import.krate
+                ))
+            })?;
+            let name = string(out, "import", imports.len(), &import.symbol);
+            imports.push(format!(
+                "{{ ptr, ptr, i64 }} {{ ptr {name}, ptr getelementptr inbounds ([{} x ptr], ptr {}, i64 0, i64 {slot}), i64 {dep} }}",
+                e.m.imports.len(),
+                e.imports_sym()
+            ));
+        }
+    }
+    let mut offered: Vec<&(String, (usize, flat::GlobalId))> = link.symbols.iter().collect();
+    offered.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = offered.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::Emit(format!("the symbol `{}` is offered twice", w[0].0)));
+    }
+    let mut symbols = Vec::new();
+    for (i, (name, at)) in offered.into_iter().enumerate() {
+        let e = defined_global(emitters, *at)
+            .ok_or_else(|| Error::Emit(format!("the symbol `{name}` names a global that is missing or imported")))?;
+        let name_sym = string(out, "symbol", i, name);
+        symbols.push(format!("{{ ptr, ptr }} {{ ptr {name_sym}, ptr {} }}", e.global_sym(at.1)));
+    }
+    let entry_symbol = link.entry_symbol.clone().unwrap_or_else(|| ENTRY_SYMBOL.to_string());
+    Ok(Links { entry_symbol, deps, imports, symbols })
+}
+
 /// `lull_program` (`struct lull_program` in `rt/include/lull_rt.h`) and the
 /// crate's entry, its one exported symbol, which returns it (Note [Crate
-/// entries] there).
-fn program_table(out: &mut String, entries: &[String], descs: &[String], cafs: &[String], exports: &[String]) {
+/// entries] there). A library crate's entry has a symbol of its own and is
+/// hidden: it is linked into the program or crate that imports from it.
+fn program_table(
+    out: &mut String,
+    entries: &[String],
+    descs: &[String],
+    cafs: &[String],
+    exports: &[String],
+    links: &Links,
+) {
     let _ = writeln!(out, "@lull_entries = internal constant [{} x ptr] [{}]", entries.len(), entries.join(", "));
     let _ = writeln!(
         out,
@@ -485,20 +582,42 @@ fn program_table(out: &mut String, entries: &[String], descs: &[String], cafs: &
     // The linker defines these inside the crate for its (renamed) stack
     // map section: see link.rs.
     out.push_str("@__start_llvm_stackmaps = extern_weak hidden global i8\n@__stop_llvm_stackmaps = extern_weak hidden global i8\n");
+    let _ = writeln!(out, "@lull_deps = internal constant [{} x ptr] [{}]", links.deps.len(), links.deps.join(", "));
     let _ = writeln!(
         out,
-        "@lull_program = internal constant {{ i64, i64, i64, ptr, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, i64, ptr, i64, ptr }} \
+        "@lull_imports = internal constant [{} x {{ ptr, ptr, i64 }}] [{}]",
+        links.imports.len(),
+        links.imports.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "@lull_symbols = internal constant [{} x {{ ptr, ptr }}] [{}]",
+        links.symbols.len(),
+        links.symbols.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "@lull_program = internal constant {{ i64, i64, i64, ptr, i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, i64, ptr, i64, ptr, i64, ptr, i64, ptr, i64, ptr }} \
          {{ i64 {SERVICES_VERSION}, i64 {SERVICES_SIZE}, i64 {}, ptr @lull_entries, i64 {}, ptr @lull_cons, \
          ptr @lull_pap_entry, ptr @lull_rigid_entry, ptr @lull_ref_entry, ptr @lull_blackhole_entry, \
          ptr @lull_forward_entry, ptr @lull_str_entry, ptr @lull_call_entry, \
          ptr @__start_llvm_stackmaps, ptr @__stop_llvm_stackmaps, \
-         i64 {}, ptr @lull_cafs, i64 {}, ptr @lull_exports }}",
+         i64 {}, ptr @lull_cafs, i64 {}, ptr @lull_exports, \
+         i64 {}, ptr @lull_deps, i64 {}, ptr @lull_imports, i64 {}, ptr @lull_symbols }}",
         entries.len(),
         descs.len(),
         cafs.len(),
-        exports.len()
+        exports.len(),
+        links.deps.len(),
+        links.imports.len(),
+        links.symbols.len()
     );
-    let _ = writeln!(out, "define ptr @{ENTRY_SYMBOL}(ptr %services) {{\n  ret ptr @lull_program\n}}");
+    let visibility = if links.entry_symbol == ENTRY_SYMBOL { "" } else { "hidden " };
+    let _ = writeln!(
+        out,
+        "define {visibility}ptr @\"{}\"(ptr %services) {{\n  ret ptr @lull_program\n}}",
+        links.entry_symbol
+    );
 }
 
 /// Expands every `$service %f NAME` line of `text` into the load that puts

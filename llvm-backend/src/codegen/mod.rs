@@ -86,6 +86,37 @@ pub struct Program<'a> {
     /// The functions a host may call (a crate built for embedding); empty
     /// for an executable.
     pub exports: Vec<Export>,
+    /// How the crate links with other crates: what it imports from and
+    /// what it offers (Note [Crate imports] in `rt/include/lull_rt.h`).
+    pub linkage: Linkage<'a>,
+}
+
+/// How a crate links with others.
+#[derive(Clone, Debug, Default)]
+pub struct Linkage<'a> {
+    /// The crate's entry symbol. `None`: `lull_entry`
+    /// ([`ENTRY_SYMBOL`](crate::layout::ENTRY_SYMBOL)), for a program or a
+    /// crate a host loads. A library crate, linked into the programs and
+    /// crates that import from it, has one of its own (hidden).
+    pub entry_symbol: Option<String>,
+    /// The crates this one imports from: every import of the modules
+    /// ([`flat::Module::imports`]) names one of them.
+    pub deps: Vec<Dep<'a>>,
+    /// The values this crate offers to the crates that import from it:
+    /// (symbol, (index in [`Program::modules`], global of that module)).
+    pub symbols: Vec<(String, (usize, flat::GlobalId))>,
+}
+
+/// A crate that another imports from.
+#[derive(Clone, Debug)]
+pub struct Dep<'a> {
+    /// The name imports give it ([`flat::Import::krate`]).
+    pub name: String,
+    /// Its entry symbol ([`Linkage::entry_symbol`]).
+    pub entry_symbol: String,
+    /// Its object, from [`library_object`](crate::link::library_object),
+    /// linked with the crates that import from it.
+    pub object: &'a [u8],
 }
 
 /// A function a crate exports to a host (`struct lull_export` in

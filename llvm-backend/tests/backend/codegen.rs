@@ -7,7 +7,7 @@ use lull_middle::closure_conv::closure_convert;
 fn compile_lambda(src: &str, output: Output) -> Vec<u8> {
     let c = lull_frontend::lambda::compile(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
     let flat = closure_convert(&c.module).expect("closure conversion");
-    let p = Program { modules: vec![&flat], entries: vec![(0, c.entry)], exports: vec![] };
+    let p = Program { modules: vec![&flat], entries: vec![(0, c.entry)], exports: vec![], linkage: Default::default() };
     compile(&p, output).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
@@ -29,7 +29,12 @@ fn dump() {
             let text = if text.starts_with("test ") { text.replacen("test ", "; test ", 1) } else { text };
             let module = lull_middle::core::parse::parse_module(&text).unwrap();
             let flat = closure_convert(&module).unwrap();
-            let p = Program { modules: vec![&flat], entries: vec![(0, module.find_def("main").unwrap())], exports: vec![] };
+            let p = Program {
+                modules: vec![&flat],
+                entries: vec![(0, module.find_def("main").unwrap())],
+                exports: vec![],
+                linkage: Default::default(),
+            };
             compile(&p, o).unwrap()
         } else {
             compile_lambda(&src, o)
@@ -70,7 +75,8 @@ fn core_programs_compile() {
         }
         let Some(entry) = module.find_def("main") else { continue };
         let flat = closure_convert(&module).expect("closure conversion");
-        let p = Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+        let p =
+            Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![], linkage: Default::default() };
         if let Err(e) = compile(&p, Output::Object) {
             panic!("{}: {e}", path.display());
         }
@@ -94,7 +100,8 @@ fn programs_compiled_in_parts_agree_with_the_interpreter() {
         let (nf, _) =
             lull_middle::core::interp::normalise(&module, entry, &Default::default()).expect("the interpreter");
         let flat = closure_convert(&module).expect("closure conversion");
-        let program = Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![] };
+        let program =
+            Program { modules: vec![&flat], entries: vec![(0, entry)], exports: vec![], linkage: Default::default() };
         let objects = compile_parts(&program, 3).expect("compile");
         assert_eq!(objects.len(), 3);
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -130,16 +137,31 @@ main = do
 "#;
     let checked = lull_frontend::lull::check(src).unwrap_or_else(|d| panic!("{d:?}"));
     let lib = lull_frontend::lull::library::library().map_err(|(n, _, _)| n).expect("the library");
-    let lowered = lull_frontend::lull::lower::lower_program(&checked, lib, "prog.lull", src).expect("lower");
+    let lowered = lull_frontend::lull::lower::lower_program(
+        &checked,
+        lib,
+        "prog.lull",
+        src,
+        lull_frontend::lull::lower::Link::Whole,
+    )
+    .expect("lower");
     let flat = closure_convert(&lowered.module).expect("closure conversion");
-    let program = Program { modules: vec![&flat], entries: vec![(0, lowered.entry)], exports: vec![] };
+    let program = Program {
+        modules: vec![&flat],
+        entries: vec![(0, lowered.entry)],
+        exports: vec![],
+        linkage: Default::default(),
+    };
     let dir = tempfile::tempdir().expect("a temporary directory");
     let objects = lull_llvm::compile_parts(&program, 2).expect("compile");
     let allowed = ["exp", "log", "sin", "cos", "tan", "atan2", "pow", "memcpy", "memset", "memmove"];
     let nm = |args: &[&str], path: &std::path::Path| -> Vec<String> {
         let out = std::process::Command::new("nm").args(args).arg(path).output().expect("run nm");
         assert!(out.status.success(), "nm {args:?} {}", path.display());
-        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.split_whitespace().last().map(str::to_string)).collect()
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_whitespace().last().map(str::to_string))
+            .collect()
     };
     let mut paths = Vec::new();
     for (i, object) in objects.iter().enumerate() {

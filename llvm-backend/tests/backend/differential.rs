@@ -124,6 +124,7 @@ fn check_batch(batch: &Batch, t: &mut Tally) {
             modules: batch.modules.iter().collect(),
             entries: items.iter().map(|i| (i.module, i.global)).collect(),
             exports: vec![],
+            linkage: Default::default(),
         };
         let t0 = Instant::now();
         let object = match compile(&program, Output::Object) {
@@ -516,7 +517,7 @@ fn uses_effects(m: &flat::Module, g: flat::GlobalId) -> bool {
             continue;
         }
         let Some(gl) = m.global(g) else { continue };
-        let mut codes = vec![gl.kind.code()];
+        let mut codes: Vec<_> = gl.kind.code().into_iter().collect();
         while let Some(c) = codes.pop() {
             if !seen_codes.insert(c) {
                 continue;
@@ -697,7 +698,8 @@ fn native_runs_the_run_filetests() {
         let main = m.find_def("main").expect("def main");
         let fl = closure_convert(&m).expect("closure conversion");
         let effects = uses_effects(&fl, main);
-        let program = Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![] };
+        let program =
+            Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![], linkage: Default::default() };
         let object = compile(&program, Output::Object).unwrap_or_else(|e| panic!("{name}: {e}"));
         let exe = link_executable(&[object], dir.path(), rt_variant()).expect("link");
         // The interpreter runner's limits.

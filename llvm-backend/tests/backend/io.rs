@@ -22,7 +22,8 @@ fn build(src: &str, out: &Path) {
     verify_module(&m).expect("verify");
     let main = m.find_def("main").expect("main");
     let fl = closure_convert(&m).expect("closure conversion");
-    let program = Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![] };
+    let program =
+        Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![], linkage: Default::default() };
     build_native_io(&program, out).expect("build");
 }
 
@@ -56,7 +57,8 @@ fn io_mode_with_runtime_options() {
     let m = parse_module(HANDLES).unwrap();
     let main = m.find_def("main").unwrap();
     let fl = closure_convert(&m).unwrap();
-    let program = Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![] };
+    let program =
+        Program { modules: vec![&fl], entries: vec![(0, main)], exports: vec![], linkage: Default::default() };
     let objects = compile_objects(&program).unwrap();
     let exe = link_executable(&objects, dir.path(), rt_variant_from_env().unwrap()).unwrap();
     let file = dir.path().join("data.txt");

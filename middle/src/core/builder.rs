@@ -63,6 +63,7 @@ impl Builder {
         self.module.defs.push(Def {
             name: name.to_string(),
             body: Expr::Error { rep: Rep::Value, msg: format!("{name} is declared but not defined"), loc: None },
+            import: None,
         });
         id
     }

@@ -151,6 +151,33 @@ pub struct ConDecl {
 pub struct Def {
     pub name: String,
     pub body: Expr,
+    /// Defined in another crate: this module refers to it, the other crate
+    /// holds it (Note [Crate imports] in `rt/include/lull_rt.h`). The body
+    /// of an imported definition is an `Error` that says so: only a whole
+    /// program (every crate lowered into one module) can be interpreted.
+    pub import: Option<Import>,
+}
+
+/// Where an imported definition lives: the crate's name and the symbol it
+/// exports the definition under.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Import {
+    pub krate: String,
+    pub symbol: String,
+}
+
+impl Import {
+    /// The body an imported definition has in Core.
+    pub fn body(&self) -> Expr {
+        Expr::Error {
+            rep: Rep::Value,
+            msg: format!(
+                "`{}` is imported from the crate `{}`: only a whole program can be interpreted",
+                self.symbol, self.krate
+            ),
+            loc: None,
+        }
+    }
 }
 
 /// A literal.

@@ -25,11 +25,12 @@
 //! def lits = F(case 0 as k: i64 { 0 -> 1.5, -5 -> -0.0, _ -> nan })
 //! def text = str[Nil, Cons, C] "a\n\u{3bb}"     ; string literal and its constructors
 //! def open = free "y"                          ; rigid variable
+//! def map = import "lib" "Prelude.map"         ; defined in another crate
 //! ```
 //!
 //! * **Names.** Local variables, constructors and primitives are bare
 //!   identifiers `[A-Za-z_][A-Za-z0-9_']*` that are not keywords (`data def
-//!   let strict letrec in case as free error str _ nan inf`). A bare
+//!   let strict letrec in case as free error str import _ nan inf`). A bare
 //!   identifier in an expression is, in this order: a local variable in
 //!   scope, a primitive (then an argument list must follow), a constructor.
 //!   Globals are written `@name`. Names of globals, data types and
@@ -537,9 +538,11 @@ impl Parser {
                     let name = self.name("a definition name")?;
                     let g = GlobalId(self.module.defs.len() as u32);
                     self.globals.entry(name.clone()).or_default().push(g);
-                    self.module
-                        .defs
-                        .push(Def { name, body: Expr::Error { rep: Rep::Value, msg: String::new(), loc: None } });
+                    self.module.defs.push(Def {
+                        name,
+                        body: Expr::Error { rep: Rep::Value, msg: String::new(), loc: None },
+                        import: None,
+                    });
                 }
                 _ => {}
             }
@@ -584,9 +587,19 @@ impl Parser {
                     self.bump();
                     self.name("a definition name")?;
                     self.expect(Tok::Eq)?;
-                    let body = self.expr()?;
+                    let (body, import) = if self.eat(Tok::Import) {
+                        let krate = self.string("the name of the crate a definition is imported from")?;
+                        let symbol = self.string("the symbol a definition is imported as")?;
+                        let import = Import { krate, symbol };
+                        (import.body(), Some(import))
+                    } else {
+                        (self.expr()?, None)
+                    };
                     match self.module.defs.get_mut(next_def) {
-                        Some(def) => def.body = body,
+                        Some(def) => {
+                            def.body = body;
+                            def.import = import;
+                        }
                         None => return Err(self.error("internal error: definition count mismatch")),
                     }
                     next_def += 1;

@@ -57,7 +57,15 @@ pub fn print_module(module: &Module) -> String {
         out.push_str("def ");
         write_name(&mut out, &def.name, true);
         out.push_str(" =");
-        Printer::new(module, &mut out).run(Work::Block { e: &def.body, indent: 1 });
+        match &def.import {
+            Some(import) => {
+                out.push_str(" import ");
+                write_quoted(&mut out, &import.krate, '"');
+                out.push(' ');
+                write_quoted(&mut out, &import.symbol, '"');
+            }
+            None => Printer::new(module, &mut out).run(Work::Block { e: &def.body, indent: 1 }),
+        }
         out.push('\n');
     }
     out

@@ -81,7 +81,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-pub use crate::core::ir::{ConDecl, ConRef, DataDecl, DataId, GlobalId, Lit, Pat, PrimOp, Rep, StrLit, VarId, VarInfo};
+pub use crate::core::ir::{
+    ConDecl, ConRef, DataDecl, DataId, GlobalId, Import, Lit, Pat, PrimOp, Rep, StrLit, VarId, VarInfo,
+};
 
 /// A code block, an index into [`Module::codes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -110,6 +112,10 @@ pub struct Module {
     pub codes: Vec<Code>,
     /// One per Core top-level definition, at the same index.
     pub globals: Vec<Global>,
+    /// What the [`GlobalKind::Import`] globals import, by [`ImportId`]:
+    /// the module's import table (Note [Crate imports] in
+    /// `rt/include/lull_rt.h`).
+    pub imports: Vec<Import>,
 }
 
 impl Module {
@@ -157,13 +163,30 @@ pub enum GlobalKind {
     Fun(CodeId),
     /// A static THUNK (a CAF), updated in place when first evaluated.
     Caf(CodeId),
+    /// Defined in another crate, a slot of the module's import table
+    /// ([`Module::imports`]): not known to be in WHNF, and called as an
+    /// unknown function.
+    Import(ImportId),
 }
 
 impl GlobalKind {
-    pub fn code(self) -> CodeId {
+    /// The global's code (none for an import).
+    pub fn code(self) -> Option<CodeId> {
         match self {
-            GlobalKind::Fun(c) | GlobalKind::Caf(c) => c,
+            GlobalKind::Fun(c) | GlobalKind::Caf(c) => Some(c),
+            GlobalKind::Import(_) => None,
         }
+    }
+}
+
+/// An entry of [`Module::imports`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImportId(pub u32);
+
+impl ImportId {
+    /// The index of this import in [`Module::imports`].
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 

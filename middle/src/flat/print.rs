@@ -70,6 +70,17 @@ pub fn print_module(m: &Module) -> String {
         let (kind, code) = match g.kind {
             GlobalKind::Fun(c) => ("fun", c),
             GlobalKind::Caf(c) => ("caf", c),
+            GlobalKind::Import(i) => {
+                match m.imports.get(i.index()) {
+                    Some(import) => {
+                        let _ = write!(out, " = import {:?} {:?}\n", import.krate, import.symbol);
+                    }
+                    None => {
+                        let _ = write!(out, " = import ?{}\n", i.0);
+                    }
+                }
+                continue;
+            }
         };
         let _ = write!(out, " = {kind} ");
         write_code_ref(&mut out, m, code);

@@ -184,7 +184,14 @@ impl<'m> Checker<'m> {
             if !names.insert(g.name.as_str()) {
                 self.err(&what, 2, "global name defined twice");
             }
-            let code_id = g.kind.code();
+            let Some(code_id) = g.kind.code() else {
+                if let GlobalKind::Import(i) = g.kind {
+                    if i.index() >= self.m.imports.len() {
+                        self.err(&what, 1, format!("import {} is out of range", i.0));
+                    }
+                }
+                continue;
+            };
             let Some(code) = self.m.code(code_id) else {
                 self.err(&what, 1, format!("code {code_id} is out of range"));
                 continue;
@@ -200,6 +207,7 @@ impl<'m> Checker<'m> {
                 (GlobalKind::Caf(_), CodeKind::Fun { .. }) => {
                     self.err(&what, 3, format!("a caf global's code `{}` is a fun code", code.name))
                 }
+                (GlobalKind::Import(_), _) => {}
             }
             if !code.env.is_empty() {
                 self.err(&what, 3, format!("a global's code `{}` has a non-empty environment", code.name));

@@ -120,6 +120,8 @@ impl<'m> Eval<'m> {
             .map(|g| match g.kind {
                 GlobalKind::Fun(code) => ptr(Obj::Fun { code, env: Vec::new() }),
                 GlobalKind::Caf(code) => ptr(Obj::Thunk { code, env: Vec::new() }),
+                // Another crate's: entering it is a blackhole's error here.
+                GlobalKind::Import(_) => ptr(Obj::Blackhole),
             })
             .collect();
         Eval { m, globals, fuel, depth: 0, next_rigid: 0 }
@@ -620,7 +622,7 @@ fn uses_effects(m: &Module, g: GlobalId) -> bool {
             continue;
         }
         let Some(gl) = m.global(g) else { continue };
-        codes.push(gl.kind.code());
+        codes.extend(gl.kind.code());
         while let Some(c) = codes.pop() {
             if !seen_codes.insert(c) {
                 continue;

@@ -121,3 +121,29 @@ fn empty_and_odd_modules() {
     let m = parse_module("data `a b` {}\ndata V { `x\\`y`() }").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(print_module(&m), "data `a b` {}\ndata V { `x\\`y` }\n");
 }
+
+/// An imported definition (Note [Crate imports] in rt/include/lull_rt.h)
+/// prints as `import "crate" "symbol"`, parses back, converts to an import
+/// slot, and stops the interpreter with a message naming it.
+#[test]
+fn imported_definitions_round_trip_and_are_not_interpreted() {
+    let src = "def map = import \"lib\" \"Prelude.map\"\n\ndef main = @map\n";
+    let m = parse_module(src).expect("parses");
+    lull_middle::core::verify::verify_module(&m).expect("verifies");
+    assert_eq!(m.defs[0].import, Some(Import { krate: "lib".into(), symbol: "Prelude.map".into() }));
+    assert_eq!(print_module(&m), src);
+    let flat = lull_middle::closure_conv::closure_convert(&m).expect("converts");
+    assert_eq!(flat.globals[0].kind, lull_middle::flat::ir::GlobalKind::Import(lull_middle::flat::ir::ImportId(0)));
+    assert_eq!(flat.imports, vec![Import { krate: "lib".into(), symbol: "Prelude.map".into() }]);
+    assert!(lull_middle::flat::print::print_module(&flat).contains("global @map = import \"lib\" \"Prelude.map\""));
+    lull_middle::flat::verify::verify_module(&flat).expect("the flat module verifies");
+    let limits = lull_middle::core::interp::Limits::default();
+    let err = lull_middle::core::interp::normalise(&m, GlobalId(1), &limits).expect_err("not interpretable");
+    assert!(err.to_string().contains("`Prelude.map` is imported from the crate `lib`"), "{err}");
+    // `import` is a keyword: a definition named so is quoted.
+    assert!(err_text("def import = import").contains("a definition name"));
+}
+
+fn err_text(src: &str) -> String {
+    err(src).to_string()
+}

@@ -1,5 +1,6 @@
 //! Lowering: a checked Lull program and the library modules it builds on
-//! become one Core module ([`lower_program`]).
+//! become one Core module ([`lower_program`]), whole or importing from the
+//! library crate ([`Link`]); the library alone is [`lower_library`].
 //!
 //! * `mod.rs` (this file): the lowering's state, data types, top-level
 //!   declaration lists and the program's entry.
@@ -37,7 +38,7 @@ mod reflect;
 use std::collections::HashMap;
 
 use lull_middle::core::builder::Builder as B;
-use lull_middle::core::ir::{ConRef, DataId, Expr, GlobalId, Module, Rep, VarId};
+use lull_middle::core::ir::{ConRef, DataId, Expr, GlobalId, Import, Module, Rep, VarId};
 
 use super::ast::{Decl, Name};
 use super::check::Checked;
@@ -74,24 +75,77 @@ pub struct CrateExport {
     pub code: String,
 }
 
+/// The library lowered on its own, as a crate that programs import from
+/// ([`lower_library`]).
+pub struct LoweredLibrary {
+    pub module: Module,
+    /// Every top-level definition of every library module, by its symbol
+    /// (`Module.name`, as [`Link::Against`] imports it).
+    pub symbols: Vec<(String, GlobalId)>,
+}
+
+/// Where a program or crate finds the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link<'a> {
+    /// Lowered with it, into one module (then pruned): what the reference
+    /// interpreter runs, and what `--whole` compiles.
+    Whole,
+    /// Imported from the library crate of this name ([`lower_library`]):
+    /// every library definition the program uses is a Core import of its
+    /// symbol (Note [Crate imports] in `rt/include/lull_rt.h`). The
+    /// library's builtins that the program uses at its own types (`show`
+    /// at a type, constructor functions) are still the program's.
+    Against(&'a str),
+}
+
 /// Lowers a checked program with the library. `file` names the source in
 /// run-time error locations.
-pub fn lower_program(checked: &Checked, lib: &Library, file: &str, source: &str) -> Result<Lowered, Vec<Diagnostic>> {
+pub fn lower_program(
+    checked: &Checked,
+    lib: &Library,
+    file: &str,
+    source: &str,
+    link: Link<'_>,
+) -> Result<Lowered, Vec<Diagnostic>> {
     let (mut l, main) = lower_all(checked, lib, file, source)?;
     let Some(main) = main.get("main").copied() else {
         return Err(vec![Diagnostic::error("the program has no `main`", Span::point(0), "here")]);
     };
     let w = l.b.var("w", Rep::Value);
     let entry = l.b.def("lull'entry", B::lam(vec![w], B::app(B::global(main), vec![B::var_ref(w)])));
-    let (module, roots) = prune::prune(l.b.finish(), &[entry]);
+    let imports = l.imports(link);
+    let (module, roots) = prune::prune(l.b.finish(), &[entry], &imports, &l.reflective);
     Ok(Lowered { module, entry: roots[0] })
+}
+
+/// Lowers the library modules alone: every top-level definition is kept
+/// and offered by its symbol. The result is the same whatever program
+/// imports from it (lowering the library does not depend on the program),
+/// which is what lets one compiled library serve every program.
+pub fn lower_library(lib: &Library) -> Result<LoweredLibrary, Vec<Diagnostic>> {
+    let mut l = Lowerer::new(&lib.globals);
+    l.note_decls(lib.checked.iter().map(|m| &m.module.decls));
+    l.lower_library_modules(lib);
+    if !l.diags.is_empty() {
+        return Err(l.diags);
+    }
+    let symbols = std::mem::take(&mut l.lib_symbols);
+    let roots: Vec<GlobalId> = symbols.iter().map(|(_, g)| *g).collect();
+    let (module, roots) = prune::prune(l.b.finish(), &roots, &HashMap::new(), &Default::default());
+    Ok(LoweredLibrary { module, symbols: symbols.into_iter().map(|(n, _)| n).zip(roots).collect() })
 }
 
 /// Lowers a checked module with the library into a crate for a host: its
 /// exports are the bindings of its export list (each must have a type a
 /// host can call, Note [Export types]), or without one every top-level
 /// binding that has such a type. No `main` is needed.
-pub fn lower_crate(checked: &Checked, lib: &Library, file: &str, source: &str) -> Result<LoweredCrate, Vec<Diagnostic>> {
+pub fn lower_crate(
+    checked: &Checked,
+    lib: &Library,
+    file: &str,
+    source: &str,
+    link: Link<'_>,
+) -> Result<LoweredCrate, Vec<Diagnostic>> {
     let (l, top) = lower_all(checked, lib, file, source)?;
     let types = checked.top_level_types();
     let listed = checked.module.header.as_ref().and_then(|h| h.exports.as_ref());
@@ -136,7 +190,8 @@ pub fn lower_crate(checked: &Checked, lib: &Library, file: &str, source: &str) -
         return Err(diags);
     }
     let roots: Vec<GlobalId> = exports.iter().map(|e| e.global).collect();
-    let (module, roots) = prune::prune(l.b.finish(), &roots);
+    let imports = l.imports(link);
+    let (module, roots) = prune::prune(l.b.finish(), &roots, &imports, &l.reflective);
     for (e, g) in exports.iter_mut().zip(roots) {
         e.global = g;
     }
@@ -151,25 +206,8 @@ fn lower_all<'a>(
     source: &str,
 ) -> Result<(Lowerer<'a>, HashMap<String, GlobalId>), Vec<Diagnostic>> {
     let mut l = Lowerer::new(&checked.globals);
-    for decls in lib.checked.iter().map(|m| &m.module.decls).chain(std::iter::once(&checked.module.decls)) {
-        for d in decls {
-            match d {
-                Decl::Fixity(f) => {
-                    for op in &f.ops {
-                        l.con_fixity.insert(op.text.clone(), f.prec);
-                    }
-                }
-                Decl::Data(data) => {
-                    l.infix_cons.extend(data.cons.iter().filter(|c| c.infix).map(|c| c.name.text.clone()));
-                }
-                _ => {}
-            }
-        }
-    }
-    for m in &lib.checked {
-        let lib_file = format!("<library {}>", m.name);
-        l.lower_module(&m.module.decls, &m.tables, &lib_file, None, true);
-    }
+    l.note_decls(lib.checked.iter().map(|m| &m.module.decls).chain(std::iter::once(&checked.module.decls)));
+    l.lower_library_modules(lib);
     let top = l.lower_module(&checked.module.decls, &checked.tables, file, Some(source), false);
     if !l.diags.is_empty() {
         return Err(l.diags);
@@ -269,6 +307,11 @@ struct Lowerer<'g> {
     locals: Vec<(String, VarId)>,
     /// The library's definitions by name.
     lib: HashMap<String, GlobalId>,
+    /// The library's definitions by symbol (`Module.name`), in the order
+    /// of [`Lowerer::lower_library_modules`].
+    lib_symbols: Vec<(String, GlobalId)>,
+    /// The reflection builtins made so far ([`Lowerer::reflect`]).
+    reflective: std::collections::HashSet<GlobalId>,
     /// Constructor wrappers (`Just` used as a function), made on demand.
     con_funs: HashMap<ConId, GlobalId>,
     /// Builtins made into globals on demand, by a key naming the builtin
@@ -342,6 +385,8 @@ impl<'g> Lowerer<'g> {
             known,
             locals: Vec::new(),
             lib: HashMap::new(),
+            lib_symbols: Vec::new(),
+            reflective: Default::default(),
             con_funs: HashMap::new(),
             builtin_globals: HashMap::new(),
             con_fixity: HashMap::new(),
@@ -365,6 +410,50 @@ impl<'g> Lowerer<'g> {
 
     fn error(&mut self, span: Span, msg: impl Into<String>) {
         self.diags.push(Diagnostic::error(msg.into(), span, "here"));
+    }
+
+    /// Notes the fixities and the infix constructors of these modules
+    /// (derived `show` needs them).
+    fn note_decls<'d>(&mut self, modules: impl Iterator<Item = &'d Vec<Decl>>) {
+        for decls in modules {
+            for d in decls {
+                match d {
+                    Decl::Fixity(f) => {
+                        for op in &f.ops {
+                            self.con_fixity.insert(op.text.clone(), f.prec);
+                        }
+                    }
+                    Decl::Data(data) => {
+                        self.infix_cons.extend(data.cons.iter().filter(|c| c.infix).map(|c| c.name.text.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Lowers every library module, recording each top-level definition
+    /// under its symbol `Module.name` (in a deterministic order).
+    fn lower_library_modules(&mut self, lib: &Library) {
+        for m in &lib.checked {
+            let lib_file = format!("<library {}>", m.name);
+            let top = self.lower_module(&m.module.decls, &m.tables, &lib_file, None, true);
+            let mut names: Vec<(String, GlobalId)> = top.into_iter().collect();
+            names.sort();
+            self.lib_symbols.extend(names.into_iter().map(|(n, g)| (format!("{}.{n}", m.name), g)));
+        }
+    }
+
+    /// The library definitions that `link` imports rather than lowers.
+    fn imports(&self, link: Link<'_>) -> HashMap<GlobalId, Import> {
+        match link {
+            Link::Whole => HashMap::new(),
+            Link::Against(krate) => self
+                .lib_symbols
+                .iter()
+                .map(|(symbol, g)| (*g, Import { krate: krate.to_string(), symbol: symbol.clone() }))
+                .collect(),
+        }
     }
 
     /// Lowers the top-level declarations of one module; returns its

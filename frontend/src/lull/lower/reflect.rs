@@ -145,8 +145,19 @@ impl Lowerer<'_> {
         B::lam(params, B::case(B::var_ref(x), bnd, vec![], Some(dispatch)))
     }
 
-    /// One of the reflection builtins, as a value.
+    /// One of the reflection builtins, as a value. Each is a case over the
+    /// data types of the module it is lowered in, so it is never imported:
+    /// a library definition that reaches one is lowered with the program
+    /// (Note [What a program imports] in `prune.rs`).
     pub(super) fn reflect(&mut self, name: &str, span: Span) -> Expr {
+        let e = self.reflect_builtin(name, span);
+        if let Expr::Global(g) = e {
+            self.reflective.insert(g);
+        }
+        e
+    }
+
+    fn reflect_builtin(&mut self, name: &str, span: Span) -> Expr {
         let name = name.to_string();
         self.memo(name.clone(), |l| match name.as_str() {
             "lull'kind" => {

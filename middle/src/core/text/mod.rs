@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 
 /// Words that can never be bare names (variables, constructors, globals).
 /// `nan` and `inf` (and `nan0x…`) are float literals.
-pub(crate) const KEYWORDS: &[&str] =
-    &["data", "def", "let", "strict", "letrec", "in", "case", "as", "free", "error", "str", "_", "nan", "inf"];
+pub(crate) const KEYWORDS: &[&str] = &[
+    "data", "def", "let", "strict", "letrec", "in", "case", "as", "free", "error", "str", "import", "_", "nan", "inf",
+];
 
 /// The prefix of a NaN literal with an explicit bit pattern: `nan0x7ff8000000000001`.
 pub(crate) const NAN_BITS_PREFIX: &str = "nan0x";
