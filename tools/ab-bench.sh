@@ -6,7 +6,7 @@
 # Usage: tools/ab-bench.sh OLD_LULL NEW_LULL [RUNS]
 set -e
 OLD=$1; NEW=$2; N=${3:-10}
-cd /work/main
+cd "$(dirname "$0")/.."
 for f in examples/bench.lc benches/lc/nat10m.lc benches/lc/tree8m.lc; do
   b=$(basename $f .lc)
   $OLD build $f -o /tmp/bench_old_$b

@@ -7,21 +7,57 @@ use std::process::Command;
 
 use lull_embed::{Config, Error, Runtime, Value};
 
-/// Builds the crate of Lull module `src` as `dir/name` (what
-/// `lull build --crate` does).
+use lull_frontend::lull::lower::Link;
+
+/// The library crate's entry symbol in these tests.
+const LIB_ENTRY: &str = "lull_entry_lib_embed_tests";
+
+/// The library crate's object, compiled once (what `lull` caches:
+/// src/library_crate.rs).
+fn library_object() -> &'static [u8] {
+    static OBJECT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    OBJECT.get_or_init(|| {
+        let lib = lull_frontend::lull::library::library().map_err(|(n, _, _)| n).expect("the library");
+        let lowered = lull_frontend::lull::lower::lower_library(lib).expect("the library lowers");
+        let flat = lull_middle::closure_conv::closure_convert(&lowered.module).expect("closure conversion");
+        let symbols = lowered.symbols.into_iter().map(|(n, g)| (n, (0, g))).collect();
+        let linkage = lull_llvm::Linkage { entry_symbol: Some(LIB_ENTRY.into()), deps: vec![], symbols };
+        let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports: vec![], linkage };
+        let objects = lull_llvm::compile_objects(&program).expect("compile the library");
+        lull_llvm::library_object(&objects, LIB_ENTRY).expect("the library object")
+    })
+}
+
+/// Builds the crate of Lull module `src` as `dir/name` against the library
+/// crate (what `lull build --crate` does).
 fn build(dir: &Path, name: &str, src: &str) -> PathBuf {
+    build_linked(dir, name, src, Link::Against("lib"))
+}
+
+/// The same with the library compiled into the crate (`--whole`).
+fn build_whole(dir: &Path, name: &str, src: &str) -> PathBuf {
+    build_linked(dir, name, src, Link::Whole)
+}
+
+fn build_linked(dir: &Path, name: &str, src: &str, link: Link<'_>) -> PathBuf {
     let checked = lull_frontend::lull::check(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let lib = lull_frontend::lull::library::library().map_err(|(n, _, _)| n).expect("the library");
-    let lowered =
-        lull_frontend::lull::lower::lower_crate(&checked, lib, name, src, lull_frontend::lull::lower::Link::Whole)
-            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    let lowered = lull_frontend::lull::lower::lower_crate(&checked, lib, name, src, link)
+        .unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let flat = lull_middle::closure_conv::closure_convert(&lowered.module).expect("closure conversion");
     let exports = lowered
         .exports
         .into_iter()
         .map(|e| lull_llvm::Export { name: e.name, global: (0, e.global), code: e.code, type_text: e.ty })
         .collect();
-    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports, linkage: Default::default() };
+    let deps = match link {
+        Link::Whole => vec![],
+        Link::Against(krate) => {
+            vec![lull_llvm::Dep { name: krate.into(), entry_symbol: LIB_ENTRY.into(), object: library_object() }]
+        }
+    };
+    let linkage = lull_llvm::Linkage { deps, ..Default::default() };
+    let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports, linkage };
     let out = dir.join(name);
     lull_llvm::build_crate(&program, &out).expect("build the crate");
     out
@@ -84,6 +120,9 @@ hold n = let xs = [1 .. n] in sum xs + length xs
 
 poly :: [a] -> Int
 poly = length
+
+parse :: String -> Int
+parse = read
 "#;
 
 /// `n`, or a hundredth of it under `LULL_GC_STRESS=1` (every heap check
@@ -150,6 +189,13 @@ fn lull_errors_and_limits_are_errors_and_the_crate_goes_on() {
     assert_eq!(c.call("boom", &[0.into()]).unwrap(), Value::Int(110));
     assert_eq!(c.call("boom", &[5.into()]), Err(Error("boom 5".into())));
     assert_eq!(c.call("boom", &[0.into()]).unwrap(), Value::Int(110));
+    // `read` at Int goes through a CAF of the library crate, which lives
+    // in the crate's heap: a reset puts it back as well.
+    assert_eq!(c.call("parse", &["12".into()]).unwrap(), Value::Int(12));
+    assert_eq!(c.call("boom", &[6.into()]), Err(Error("boom 6".into())));
+    assert_eq!(c.call("parse", &[" (7)".into()]).unwrap(), Value::Int(7));
+    assert_eq!(c.call("parse", &["x".into()]), Err(Error("Prelude.read: no parse".into())));
+    assert_eq!(c.call("parse", &["-3".into()]).unwrap(), Value::Int(-3));
     let e = c.call("firstOf", &[Value::List(vec![])]).unwrap_err();
     assert!(e.0.contains("Non-exhaustive patterns in function firstOf"), "{e}");
     assert_eq!(c.call("divide", &[1.into(), 0.into()]), Err(Error("divide by zero".into())));
@@ -170,6 +216,17 @@ fn lull_errors_and_limits_are_errors_and_the_crate_goes_on() {
     for _ in 0..3 {
         assert_eq!(c.call("total", &[vec![1, 2, 3].into()]).unwrap(), Value::Int(6));
     }
+}
+
+#[test]
+fn a_crate_with_the_library_compiled_in_works_alike() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = build_whole(dir.path(), "libCalc.so", CALC);
+    let rt = Runtime::new().unwrap();
+    let mut c = rt.open(&path).unwrap();
+    assert_eq!(c.call("nested", &[3.into()]).unwrap().to_string(), "[[1],[1,2],[1,2,3]]");
+    assert_eq!(c.call("boom", &[2.into()]), Err(Error("boom 2".into())));
+    assert_eq!(c.call("parse", &["41".into()]).unwrap(), Value::Int(41));
 }
 
 #[test]
@@ -233,8 +290,12 @@ fn opening_what_is_not_a_crate_is_an_error() {
     let old = dir.path().join("libOld.so");
     cc(&old, &["-DENTRY"]);
     let e = rt.open(&old).err().unwrap();
+    let v = lull_llvm::layout::SERVICES_VERSION;
     assert!(
-        e.0.contains("was compiled for version 2 of the runtime's service table, but this runtime has version 1"),
+        e.0.contains(&format!(
+            "was compiled for version {} of the runtime's service table, but this runtime has version {v}",
+            v + 1
+        )),
         "{e}"
     );
 }
