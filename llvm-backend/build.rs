@@ -5,21 +5,15 @@
 //! executable's start stub `lull_start.o` (`rt/start/start.c`, which holds
 //! `main`). They are never linked into the Rust crate.
 //!
-//! Every `rt/src/*.c` goes in the libraries. The runtime's files define `_GNU_SOURCE`
-//! themselves (as `xtask`'s build of the runtime tests passes no such flag),
-//! so it is not passed here: a second definition would warn. When the runtime does not compile, the build goes
+//! Every `rt/src/*.c` goes in the libraries, compiled with the flags of
+//! `rt/cflags.rs`. When the runtime does not compile, the build goes
 //! on with a warning: the error text is embedded instead, and linking a
 //! native program reports it (so the interpreter stays usable while the
 //! runtime is being edited).
 
 use std::path::{Path, PathBuf};
 
-/// The flags of the normal runtime.
-const FLAGS: &[&str] = &["-std=c11", "-O2", "-fno-omit-frame-pointer", "-Wall", "-Wextra"];
-
-/// The flags of the sanitizer runtime.
-const ASAN_FLAGS: &[&str] =
-    &["-std=c11", "-O1", "-g", "-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-Wall", "-Wextra"];
+include!("../rt/cflags.rs");
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -32,7 +26,7 @@ fn main() {
 
     let sources = c_files(&rt.join("src"));
     let mut errors = Vec::new();
-    for (name, flags) in [("lull_rt", FLAGS), ("lull_rt_asan", ASAN_FLAGS)] {
+    for (name, flags) in [("lull_rt", RT_CFLAGS), ("lull_rt_asan", RT_ASAN_CFLAGS)] {
         // After a failure, the other variant would only repeat the messages.
         let built = if errors.is_empty() { build(&rt, &sources, name, flags, &out_dir) } else { Err("skipped".into()) };
         if let Err(e) = built {
@@ -63,17 +57,7 @@ fn build(rt: &Path, sources: &[PathBuf], name: &str, flags: &[&str], out_dir: &P
     if sources.is_empty() {
         return Err(format!("no C files in {}/src", rt.display()));
     }
-    let mut build = cc::Build::new();
-    build
-        .cargo_metadata(false)
-        .no_default_flags(true)
-        .out_dir(out_dir.join(name))
-        .include(rt.join("include"))
-        .files(sources);
-    for flag in flags {
-        build.flag(flag);
-    }
-    build.try_compile(name).map_err(|e| e.to_string())?;
+    c_build(rt, &out_dir.join(name), sources, flags).try_compile(name).map_err(|e| e.to_string())?;
     let built = out_dir.join(name).join(format!("lib{name}.a"));
     std::fs::copy(&built, out_dir.join(format!("lib{name}.a")))
         .map_err(|e| format!("copying {}: {e}", built.display()))?;
@@ -83,16 +67,7 @@ fn build(rt: &Path, sources: &[PathBuf], name: &str, flags: &[&str], out_dir: &P
 /// `liblull_rt.so`: the normal flags, position-independent, linked by the C
 /// compiler with the libraries the runtime needs.
 fn build_shared(rt: &Path, sources: &[PathBuf], out_dir: &Path) -> Result<(), String> {
-    let mut build = cc::Build::new();
-    build
-        .cargo_metadata(false)
-        .no_default_flags(true)
-        .out_dir(out_dir.join("lull_rt_pic"))
-        .include(rt.join("include"))
-        .files(sources);
-    for flag in FLAGS {
-        build.flag(flag);
-    }
+    let mut build = c_build(rt, &out_dir.join("lull_rt_pic"), sources, RT_CFLAGS);
     // no_default_flags leaves -fPIC out even with pic(true).
     build.flag("-fPIC");
     let objects = build.try_compile_intermediates().map_err(|e| e.to_string())?;
@@ -105,7 +80,7 @@ fn build_shared(rt: &Path, sources: &[PathBuf], out_dir: &Path) -> Result<(), St
         .arg("-o")
         .arg(&so)
         .args(&objects)
-        .args(["-lpthread", "-lm"])
+        .args(RT_LIBS)
         .output()
         .map_err(|e| format!("running the C compiler to link liblull_rt.so: {e}"))?;
     if !status.status.success() {
@@ -120,20 +95,22 @@ fn build_shared(rt: &Path, sources: &[PathBuf], out_dir: &Path) -> Result<(), St
 
 /// `lull_start.o`: the executable's start stub.
 fn build_start(rt: &Path, out_dir: &Path) -> Result<(), String> {
-    let mut build = cc::Build::new();
-    build
-        .cargo_metadata(false)
-        .no_default_flags(true)
-        .out_dir(out_dir.join("lull_start"))
-        .include(rt.join("include"))
-        .file(rt.join("start").join("start.c"));
-    for flag in FLAGS {
-        build.flag(flag);
-    }
+    let build = c_build(rt, &out_dir.join("lull_start"), &[rt.join("start").join("start.c")], RT_CFLAGS);
     let objects = build.try_compile_intermediates().map_err(|e| e.to_string())?;
     let object = objects.first().ok_or("no object for start.c")?;
     std::fs::copy(object, out_dir.join("lull_start.o")).map_err(|e| format!("copying {}: {e}", object.display()))?;
     Ok(())
+}
+
+/// A build of `sources` with the runtime's headers and exactly `flags`,
+/// into `out_dir`.
+fn c_build(rt: &Path, out_dir: &Path, sources: &[PathBuf], flags: &[&str]) -> cc::Build {
+    let mut build = cc::Build::new();
+    build.cargo_metadata(false).no_default_flags(true).out_dir(out_dir).include(rt.join("include")).files(sources);
+    for flag in flags {
+        build.flag(flag);
+    }
+    build
 }
 
 /// The `.c` files directly in `dir`, sorted; none when `dir` is missing.

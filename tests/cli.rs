@@ -103,3 +103,48 @@ fn the_native_engine_can_keep_its_program_and_report_timings() {
     let again = Command::new(&kept).arg("nf").output().expect("the kept program runs");
     assert_eq!(String::from_utf8_lossy(&again.stdout), "λ a b. b\n");
 }
+
+/// The first Lull build of a `lull` compiles the library crate into
+/// `$LULL_CACHE_DIR` (one object); the next builds link that object; a
+/// `--whole` build compiles the library in and prunes it, so its
+/// executable is smaller; both print the same.
+#[test]
+fn the_library_crate_is_compiled_once_and_linked() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cache = dir.path().join("cache");
+    let src = dir.path().join("p.lull");
+    std::fs::write(&src, "main :: IO ()\nmain = print (sum (map (* 2) [1 .. 10 :: Int]), Just 'x')\n").unwrap();
+    let build = |flags: &[&str], out: &str| {
+        let exe = dir.path().join(out);
+        let o = Command::new(env!("CARGO_BIN_EXE_lull"))
+            .arg("build")
+            .args(flags)
+            .arg(&src)
+            .arg("-o")
+            .arg(&exe)
+            .env("LULL_CACHE_DIR", &cache)
+            .output()
+            .expect("lull runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let run = Command::new(&exe).output().expect("the executable runs");
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "(110,Just 'x')\n");
+        std::fs::metadata(&exe).unwrap().len()
+    };
+    let objects = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&cache)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        v.retain(|n| n.ends_with(".o"));
+        v
+    };
+    let linked = build(&[], "linked");
+    let cached = objects();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(cached[0].starts_with("lib-"), "{cached:?}");
+    let modified = std::fs::metadata(cache.join(&cached[0])).unwrap().modified().unwrap();
+    build(&[], "again");
+    assert_eq!(objects(), cached);
+    assert_eq!(std::fs::metadata(cache.join(&cached[0])).unwrap().modified().unwrap(), modified);
+    let whole = build(&["--whole"], "whole");
+    assert!(whole < linked, "whole {whole} bytes, linked {linked} bytes");
+}

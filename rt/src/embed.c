@@ -553,12 +553,21 @@ static void to_heap(struct lull_crate *c, const lull_value *v, const char *t) {
 
 /* ---- out of the heap ---------------------------------------------------- */
 
-static lull_value *new_value(lull_kind k) {
+/* A value of kind k (zeroed), or NULL when out of memory. */
+static lull_value *value_or_null(lull_kind k) {
     lull_value *v = calloc(1, sizeof *v);
+    if (v != NULL) {
+        v->kind = k;
+    }
+    return v;
+}
+
+/* The same inside a call: out of memory is the call's error. */
+static lull_value *new_value(lull_kind k) {
+    lull_value *v = value_or_null(k);
     if (v == NULL) {
         lull_out_of_memory(NULL);
     }
-    v->kind = k;
     return v;
 }
 
@@ -777,43 +786,39 @@ lull_value *lull_call(lull_crate *c, const char *name, size_t argc, lull_value *
 /* ---- values ------------------------------------------------------------------ */
 
 lull_value *lull_int(int64_t n) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(LULL_INT);
     if (v != NULL) {
-        v->kind = LULL_INT;
         v->u.i = n;
     }
     return v;
 }
 
 lull_value *lull_double(double x) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(LULL_DOUBLE);
     if (v != NULL) {
-        v->kind = LULL_DOUBLE;
         v->u.d = x;
     }
     return v;
 }
 
 lull_value *lull_bool(int b) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(LULL_BOOL);
     if (v != NULL) {
-        v->kind = LULL_BOOL;
         v->u.i = b != 0;
     }
     return v;
 }
 
 lull_value *lull_char(uint32_t c) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(LULL_CHAR);
     if (v != NULL) {
-        v->kind = LULL_CHAR;
         v->u.c = c;
     }
     return v;
 }
 
 lull_value *lull_string_n(const char *utf8, size_t len) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(LULL_STRING);
     char *b = malloc(len + 1);
     if (v == NULL || b == NULL) {
         free(v);
@@ -824,7 +829,6 @@ lull_value *lull_string_n(const char *utf8, size_t len) {
         memcpy(b, utf8, len);
     }
     b[len] = 0;
-    v->kind = LULL_STRING;
     v->u.s.bytes = b;
     v->u.s.len = len;
     return v;
@@ -835,7 +839,7 @@ lull_value *lull_string(const char *utf8) {
 }
 
 static lull_value *sequence(lull_kind k, size_t n, lull_value *const *items) {
-    lull_value *v = calloc(1, sizeof *v);
+    lull_value *v = value_or_null(k);
     lull_value **xs = malloc((n > 0 ? n : 1) * sizeof *xs);
     if (v == NULL || xs == NULL) {
         free(v);
@@ -845,7 +849,6 @@ static lull_value *sequence(lull_kind k, size_t n, lull_value *const *items) {
     for (size_t i = 0; i < n; i++) {
         xs[i] = items[i];
     }
-    v->kind = k;
     v->u.xs.n = v->u.xs.cap = n;
     v->u.xs.items = xs;
     return v;

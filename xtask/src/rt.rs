@@ -9,11 +9,16 @@ use std::process::Command;
 use crate::error::{Error, IoContext, Result};
 use crate::project::{run_step, step, Project};
 
-/// The flags every runtime file is compiled with.
-pub const CFLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-fno-omit-frame-pointer"];
+include!("../../rt/cflags.rs");
+
+/// The flags every runtime file is compiled with here: the runtime's, and
+/// warnings are errors.
+fn cflags() -> Vec<&'static str> {
+    RT_CFLAGS.iter().copied().chain(["-Werror"]).collect()
+}
 
 /// The libraries the runtime needs, after the sources on the link line.
-pub const LIBS: &[&str] = &["-lpthread", "-lm"];
+pub const LIBS: &[&str] = RT_LIBS;
 
 /// Builds and runs every runtime test program with the C compiler `cc`.
 pub fn test(project: &Project, cc: &str) -> Result<()> {
@@ -31,7 +36,7 @@ pub fn test(project: &Project, cc: &str) -> Result<()> {
         let mut compile = Command::new(cc);
         compile
             .current_dir(&project.root)
-            .args(CFLAGS)
+            .args(cflags())
             .arg("-Irt/include")
             .args(sources.iter().map(|s| relative(project, s)))
             .arg(relative(project, test))
@@ -84,7 +89,7 @@ pub fn build_libs(project: &Project, cc: &str) -> Result<(PathBuf, PathBuf)> {
         let mut compile = Command::new(cc);
         compile
             .current_dir(&project.root)
-            .args(CFLAGS)
+            .args(cflags())
             .arg("-fPIC")
             .arg("-Irt/include")
             .arg("-c")
