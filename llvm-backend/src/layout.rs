@@ -41,12 +41,17 @@ pub const SIZE_IN_FIRST_WORD: u32 = 0;
 /// every proc (`LULL_PROC_OFFSET_*`): the heap pointer, the heap limit, the
 /// data stack pointer and the fuel (steps left before the runtime is asked).
 pub const PROC_OFFSET_HP: u32 = 0;
+/// The heap limit (see [`PROC_OFFSET_HP`]).
 pub const PROC_OFFSET_HL: u32 = 8;
+/// The data stack pointer (see [`PROC_OFFSET_HP`]).
 pub const PROC_OFFSET_SP: u32 = 16;
+/// The fuel (see [`PROC_OFFSET_HP`]).
 pub const PROC_OFFSET_FUEL: u32 = 24;
 /// Byte offsets of the nursery's range in the proc, for inline updates
-/// (`LULL_PROC_OFFSET_NURSERY_*`; Note [Inline updates] in `lull_rt.h`).
+/// (`LULL_PROC_OFFSET_NURSERY_*`; Note [Inline updates] in `lull_rt.h`):
+/// its lowest address.
 pub const PROC_OFFSET_NURSERY_LO: u32 = 32;
+/// The nursery's size in bytes (see [`PROC_OFFSET_NURSERY_LO`]).
 pub const PROC_OFFSET_NURSERY_SIZE: u32 = 40;
 /// Byte offset of the proc's copy of the service table (`LULL_PROC_OFFSET_SVC`).
 pub const PROC_OFFSET_SVC: u32 = 48;
@@ -112,9 +117,12 @@ pub fn service_offset(name: &str) -> u32 {
     }
 }
 
-/// Field kinds of a constructor descriptor (`LULL_FIELD_*`).
+/// Field kinds of a constructor descriptor (`LULL_FIELD_*`): a pointer to
+/// an object.
 pub const FIELD_VALUE: u32 = 0;
+/// An unboxed 64-bit integer field (see [`FIELD_VALUE`]).
 pub const FIELD_I64: u32 = 1;
+/// An unboxed double field (see [`FIELD_VALUE`]).
 pub const FIELD_F64: u32 = 2;
 
 /// The number of tags (`LULL_TAG_COUNT`).

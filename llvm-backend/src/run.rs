@@ -55,6 +55,7 @@ pub enum Mode {
 /// The run-time arguments of a native run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunArgs {
+    /// What the runtime does with the entries.
     pub mode: Mode,
     /// Stop after N closure entries.
     pub max_steps: Option<u64>,

@@ -4,7 +4,7 @@
  * thread, printing the result and the statistics.
  *
  *   PROGRAM nf   [--max-steps N] [--max-memory BYTES] [--timeout SECONDS]
- *                [--stats] [--discard]
+ *                [--stats] [--discard] [--nodes]
  *   PROGRAM nf-each [same options]
  *   PROGRAM conv [same options]
  *   PROGRAM io   [same options] [--prog-name NAME] [-- PROGRAM-ARGS...]
@@ -14,7 +14,9 @@
  * each, in one run (one heap, shared CAFs, the limits and the statistics
  * counting the whole run; the first failure ends it, so a batch of terms
  * that should all succeed is checked by one executable); `conv` reads back
- * entries[0] and entries[1] in lock-step and prints true or false. Exit statuses: 0 success, 1 run-time or usage
+ * entries[0] and entries[1] in lock-step and prints true or false.
+ * `--nodes` writes each normal form as its node list instead of its text
+ * (Note [Normal forms for a library caller] in nf_print.c). Exit statuses: 0 success, 1 run-time or usage
  * error, 2 resource limit, 3 internal error.
  *
  * `io` runs an IO program: entries[0] is applied to an IO token and the
@@ -90,6 +92,7 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
     o->has_timeout = false;
     o->stats = false;
     o->discard = false;
+    o->nodes = false;
     /* No command (an executable made by `lull build`, run as it is, or
      * with options only): nf. */
     int first_option = 2;
@@ -133,6 +136,8 @@ static void parse_args(int argc, char **argv, enum mode *mode, struct lull_optio
             o->stats = true;
         } else if (strcmp(a, "--discard") == 0) {
             o->discard = true;
+        } else if (strcmp(a, "--nodes") == 0) {
+            o->nodes = true;
         } else if (strcmp(a, "--prog-name") == 0 && next != NULL) {
             prog_name = next;
             i++;
@@ -220,6 +225,8 @@ static void print_entry(struct lull_proc *proc, struct lull_object *entry, bool 
     }
     if (proc->opts.discard) {
         printf("%llu nodes\n", (unsigned long long)lull_nf_size(&nf));
+    } else if (proc->opts.nodes) {
+        lull_nf_write_nodes(&nf, stdout);
     } else {
         lull_nf_print(&nf, stdout);
         putchar('\n');

@@ -46,6 +46,10 @@ void lull_nf_free(struct lull_nf *nf);
  * (middle/src/core/nf.rs). Iterative. Returns false on a write error. */
 bool lull_nf_print(const struct lull_nf *nf, FILE *out);
 
+/* Write the node array, one node per line (Note [Normal forms for a
+ * library caller] in nf_print.c). Returns false on a write error. */
+bool lull_nf_write_nodes(const struct lull_nf *nf, FILE *out);
+
 /* The number of nodes as Nf::size counts them: each λ binder one, every
  * other node one. */
 uint64_t lull_nf_size(const struct lull_nf *nf);

@@ -428,3 +428,62 @@ bool lull_nf_print(const struct lull_nf *nf, FILE *out) {
     free(forbid);
     return !ferror(out);
 }
+
+/* Note [Normal forms for a library caller]
+ * ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+ * With --nodes, the normal form is written as its node array instead of
+ * the text, for lull_llvm::nf (llvm-backend/src/normal.rs), which reads it
+ * back into an Nf exactly: free variables and constructors may have any
+ * name, and floats keep their bits. One node per line, in prefix order:
+ *   L n id      a λ with binders id .. id + n - 1 (one child: its body)
+ *   B id        a bound variable
+ *   F hex       a free variable (its name's bytes in hex)
+ *   A n         an application (children: the head, then n arguments)
+ *   C n hex     a constructor with n fields (children: the fields)
+ *   I i         an integer
+ *   D bits      a float (its 64 bits in hex)
+ */
+static void put_hex(FILE *out, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p != 0; p++) {
+        fprintf(out, "%02x", *p);
+    }
+}
+
+bool lull_nf_write_nodes(const struct lull_nf *nf, FILE *out) {
+    for (size_t i = 0; i < nf->len; i++) {
+        const struct lull_nf_node *t = &nf->nodes[i];
+        switch (t->kind) {
+        case LULL_NF_LAM:
+            fprintf(out, "L %u %llu\n", t->n, (unsigned long long)t->u.id);
+            break;
+        case LULL_NF_BOUND:
+            fprintf(out, "B %llu\n", (unsigned long long)t->u.id);
+            break;
+        case LULL_NF_FREE:
+            fputs("F ", out);
+            put_hex(out, t->u.name);
+            fputc('\n', out);
+            break;
+        case LULL_NF_APP:
+            fprintf(out, "A %u\n", t->n);
+            break;
+        case LULL_NF_CON:
+            fprintf(out, "C %u ", t->n);
+            put_hex(out, t->u.name);
+            fputc('\n', out);
+            break;
+        case LULL_NF_INT:
+            fprintf(out, "I %lld\n", (long long)t->u.i);
+            break;
+        case LULL_NF_FLOAT: {
+            uint64_t bits;
+            memcpy(&bits, &t->u.f, sizeof bits);
+            fprintf(out, "D %016llx\n", (unsigned long long)bits);
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return !ferror(out);
+}

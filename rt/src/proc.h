@@ -23,6 +23,7 @@ struct lull_options {
     bool has_timeout;
     bool stats;
     bool discard;
+    bool nodes; /* --nodes: Note [Normal forms for a library caller] */
 };
 
 struct lull_proc {

@@ -148,7 +148,7 @@ pub enum Output {
 }
 
 /// Programs with more codes than this are compiled in parts, on several
-/// threads (Note [Parts] in `emit.rs`); smaller ones in one module, which
+/// threads (Note \[Parts\] in `emit.rs`); smaller ones in one module, which
 /// keeps the latency of a small term low.
 pub const SPLIT_ABOVE_CODES: usize = 400;
 
@@ -171,7 +171,7 @@ pub fn compile_objects(program: &Program<'_>) -> Result<Vec<Vec<u8>>, Error> {
     compile_parts(program, if codes > SPLIT_ABOVE_CODES { threads } else { 1 })
 }
 
-/// Compile `program` in `parts` parts (Note [Parts] in `emit.rs`), each on
+/// Compile `program` in `parts` parts (Note \[Parts\] in `emit.rs`), each on
 /// a thread of its own: one ELF object per part.
 pub fn compile_parts(program: &Program<'_>, parts: usize) -> Result<Vec<Vec<u8>>, Error> {
     let (layout, triple) = target_strings()?;

@@ -5,4 +5,5 @@ mod crates;
 mod differential;
 mod io;
 mod layout_header;
+mod normal;
 mod smoke;
