@@ -21,6 +21,7 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// A builder of an empty module.
     pub fn new() -> Self {
         Self::default()
     }
@@ -35,6 +36,8 @@ impl Builder {
         &self.module
     }
 
+    /// The built module. It is not verified: see
+    /// [`verify_module`](crate::core::verify::verify_module).
     pub fn finish(self) -> Module {
         self.module
     }
@@ -80,18 +83,22 @@ impl Builder {
         g
     }
 
+    /// A use of the local binder `v`.
     pub fn var_ref(v: VarId) -> Expr {
         Expr::Var(v)
     }
 
+    /// A use of the top-level definition `g`.
     pub fn global(g: GlobalId) -> Expr {
         Expr::Global(g)
     }
 
+    /// An `Int64` literal.
     pub fn int(n: i64) -> Expr {
         Expr::Lit(Lit::Int(n))
     }
 
+    /// A `Float64` literal.
     pub fn float(x: f64) -> Expr {
         Expr::Lit(Lit::Float(x))
     }
@@ -114,30 +121,41 @@ impl Builder {
         }
     }
 
+    /// `let x = e in body`: lazy.
     pub fn let_(x: VarId, e: Expr, body: Expr) -> Expr {
         Expr::Let(x, Box::new(e), Box::new(body))
     }
 
+    /// `strict xs = e in body`: evaluates `e` first and binds its result
+    /// (or, for a primitive with several results, one binder per result).
     pub fn let_strict(xs: Vec<VarId>, e: Expr, body: Expr) -> Expr {
         Expr::LetStrict(xs, Box::new(e), Box::new(body))
     }
 
+    /// `letrec x = e; ... in body`: lazy and mutually recursive.
     pub fn letrec(binds: Vec<(VarId, Expr)>, body: Expr) -> Expr {
         Expr::LetRec(binds, Box::new(body))
     }
 
+    /// A `case` on `scrut`, bound to `binder` in every alternative and the
+    /// default (see [`Case`]).
     pub fn case(scrut: Expr, binder: VarId, alts: Vec<Alt>, default: Option<Expr>) -> Expr {
         Expr::Case(Box::new(Case { scrut, binder, alts, default }))
     }
 
+    /// Constructor `c` applied to its fields (one argument per field).
     pub fn con(c: ConRef, args: Vec<Expr>) -> Expr {
         Expr::Con(c, args)
     }
 
+    /// Primitive `op` applied to its operands (one per operand of its
+    /// [`PrimOp::signature`]).
     pub fn prim(op: PrimOp, args: Vec<Expr>) -> Expr {
         Expr::Prim(op, args)
     }
 
+    /// A run-time error of representation `rep` with message `msg` and no
+    /// source location.
     pub fn error(rep: Rep, msg: &str) -> Expr {
         Expr::Error { rep, msg: msg.to_string(), loc: None }
     }

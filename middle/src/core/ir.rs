@@ -116,7 +116,9 @@ entity!(
 /// declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConRef {
+    /// The data type the constructor belongs to.
     pub data: DataId,
+    /// The constructor's index in the data type's [`DataDecl::cons`].
     pub tag: u32,
 }
 
@@ -125,13 +127,17 @@ pub struct ConRef {
 pub struct VarInfo {
     /// The name the front end gave (a hint: the printer makes names unique).
     pub name: String,
+    /// The representation of the values the binder holds.
     pub rep: Rep,
 }
 
 /// A declared data type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataDecl {
+    /// The type's name, unique in the module.
     pub name: String,
+    /// The constructors in declaration order: a constructor's index is its
+    /// tag.
     pub cons: Vec<ConDecl>,
 }
 
@@ -140,7 +146,9 @@ pub struct DataDecl {
 /// pointer fields out first; Core does not care.)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConDecl {
+    /// The constructor's name, unique in the module (across data types).
     pub name: String,
+    /// The representation of each field, in source order.
     pub fields: Vec<Rep>,
 }
 
@@ -149,7 +157,10 @@ pub struct ConDecl {
 /// most once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Def {
+    /// The definition's name, unique in the module.
     pub name: String,
+    /// The defining expression, a `Value`: a λ for a function, anything
+    /// else for a CAF.
     pub body: Expr,
     /// Defined in another crate: this module refers to it, the other crate
     /// holds it (Note [Crate imports] in `rt/include/lull_rt.h`). The body
@@ -162,7 +173,9 @@ pub struct Def {
 /// exports the definition under.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Import {
+    /// The name of the crate that holds the definition.
     pub krate: String,
+    /// The symbol that crate exports the definition under.
     pub symbol: String,
 }
 
@@ -183,7 +196,10 @@ impl Import {
 /// A literal.
 #[derive(Clone, Copy, Debug)]
 pub enum Lit {
+    /// An `Int64` literal (also a character's code point).
     Int(i64),
+    /// A `Float64` literal.
+    ///
     /// Compared bitwise by `PartialEq` on the IR (so a `NaN` literal equals
     /// itself and `0.0` differs from `-0.0`); arithmetic follows IEEE 754.
     Float(f64),
@@ -201,6 +217,7 @@ impl PartialEq for Lit {
 }
 
 impl Lit {
+    /// The literal's representation: `Int64` or `Float64`.
     pub fn rep(self) -> Rep {
         match self {
             Lit::Int(_) => Rep::Int64,
@@ -215,9 +232,14 @@ impl Lit {
 /// boxing a code point).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrLit {
+    /// The string; the list has one element per code point.
     pub text: String,
+    /// The constructor of the empty list (no fields).
     pub nil: ConRef,
+    /// The constructor of a non-empty list: head and tail, both `Value`.
     pub cons: ConRef,
+    /// The constructor that boxes a character: one `Int64` field, its code
+    /// point.
     pub chr: ConRef,
 }
 
@@ -258,12 +280,21 @@ pub enum Expr {
     Prim(PrimOp, Vec<Expr>),
     /// Bottom: a run-time error with a message and a source location, of any
     /// representation.
-    Error { rep: Rep, msg: String, loc: Option<Loc> },
+    Error {
+        /// The representation the expression has where it occurs.
+        rep: Rep,
+        /// The message the run-time error reports.
+        msg: String,
+        /// The source location of the error, when the front end knows it.
+        loc: Option<Loc>,
+    },
 }
 
 /// The parts of a `case`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
+    /// The scrutinee, evaluated first (to weak head normal form when it is
+    /// a `Value`).
     pub scrut: Expr,
     /// Bound to the evaluated scrutinee, in scope in every alternative.
     pub binder: VarId,
@@ -277,7 +308,10 @@ pub struct Case {
 /// One alternative of a `case`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alt {
+    /// What the evaluated scrutinee must match; binds the fields of a
+    /// constructor pattern.
     pub pat: Pat,
+    /// Evaluated when the pattern matches, in the scope of its binders.
     pub body: Expr,
 }
 
@@ -293,24 +327,33 @@ pub enum Pat {
 /// A Core module: data types, local binder table, top-level definitions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Module {
+    /// The declared data types, indexed by [`DataId`].
     pub datas: Vec<DataDecl>,
+    /// Every local binder of every definition, indexed by [`VarId`].
     pub vars: Vec<VarInfo>,
+    /// The top-level definitions, indexed by [`GlobalId`].
     pub defs: Vec<Def>,
 }
 
 impl Module {
+    /// The name hint and representation of binder `v`. Panics when `v` is
+    /// out of range.
     pub fn var(&self, v: VarId) -> &VarInfo {
         &self.vars[v.index()]
     }
 
+    /// The top-level definition `g`. Panics when `g` is out of range.
     pub fn def(&self, g: GlobalId) -> &Def {
         &self.defs[g.index()]
     }
 
+    /// The declaration of data type `d`. Panics when `d` is out of range.
     pub fn data(&self, d: DataId) -> &DataDecl {
         &self.datas[d.index()]
     }
 
+    /// The declaration of constructor `c`. Panics when `c` names no
+    /// declared constructor.
     pub fn con(&self, c: ConRef) -> &ConDecl {
         &self.datas[c.data.index()].cons[c.tag as usize]
     }
@@ -333,40 +376,66 @@ impl Module {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PrimOp {
     // Int64 arithmetic: wraps on overflow.
+    /// `a + b`, wrapping on overflow.
     IAdd,
+    /// `a - b`, wrapping on overflow.
     ISub,
+    /// `a * b`, wrapping on overflow.
     IMul,
     /// Truncating division; a zero divisor, or `MIN / -1`, is a run-time error.
     IQuot,
     /// Remainder of `IQuot`; same errors.
     IRem,
+    /// `-a`, wrapping on overflow (the negation of `MIN` is `MIN`).
     INeg,
+    /// Bitwise and.
     IAnd,
+    /// Bitwise or.
     IOr,
+    /// Bitwise exclusive or.
     IXor,
     /// Shift left by the operand modulo 64.
     IShl,
     /// Arithmetic shift right by the operand modulo 64.
     IShr,
     // Int64 comparisons: 1 when true, 0 when false.
+    /// `a == b` on `Int64`s: 1 when true, 0 when false.
     IEq,
+    /// `a != b` on `Int64`s: 1 when true, 0 when false.
     INe,
+    /// `a < b` (signed): 1 when true, 0 when false.
     ILt,
+    /// `a <= b` (signed): 1 when true, 0 when false.
     ILe,
+    /// `a > b` (signed): 1 when true, 0 when false.
     IGt,
+    /// `a >= b` (signed): 1 when true, 0 when false.
     IGe,
     // Float64 arithmetic (IEEE 754).
+    /// `a + b` (IEEE 754).
     FAdd,
+    /// `a - b` (IEEE 754).
     FSub,
+    /// `a * b` (IEEE 754).
     FMul,
+    /// `a / b` (IEEE 754: dividing by zero gives an infinity or NaN, not an
+    /// error).
     FDiv,
+    /// `-a`: flips the sign bit (of zeros and NaNs too).
     FNeg,
     // Float64 comparisons (IEEE 754: every comparison with NaN is 0 but `FNe`).
+    /// `a == b` on `Float64`s: 1 when true, 0 when false (0 with a NaN;
+    /// `0.0` equals `-0.0`).
     FEq,
+    /// `a != b` on `Float64`s: 1 when true, 0 when false (1 with a NaN).
     FNe,
+    /// `a < b` on `Float64`s: 1 when true, 0 when false (0 with a NaN).
     FLt,
+    /// `a <= b` on `Float64`s: 1 when true, 0 when false (0 with a NaN).
     FLe,
+    /// `a > b` on `Float64`s: 1 when true, 0 when false (0 with a NaN).
     FGt,
+    /// `a >= b` on `Float64`s: 1 when true, 0 when false (0 with a NaN).
     FGe,
     /// Int64 to Float64 (nearest).
     IToF,
@@ -385,11 +454,17 @@ pub enum PrimOp {
     /// the evaluated operand's constructor; -1 when it is not a constructor.
     DataId,
     // Float64 functions of libm (glibc's results, in both engines).
+    /// `sqrt(x)`: the square root (NaN for a negative operand).
     FSqrt,
+    /// `exp(x)`: e to the power `x`.
     FExp,
+    /// `log(x)`: the natural logarithm (`-inf` at zero, NaN below).
     FLog,
+    /// `sin(x)`, `x` in radians.
     FSin,
+    /// `cos(x)`, `x` in radians.
     FCos,
+    /// `tan(x)`, `x` in radians.
     FTan,
     /// `atan2(y, x)`.
     FAtan2,
@@ -444,7 +519,10 @@ pub enum PrimOp {
 /// What a primitive takes and gives, and whether it has an effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PrimSig {
+    /// The representations of the operands, in order.
     pub args: &'static [Rep],
+    /// The representations of the results, in order (more than one only
+    /// for effectful primitives that also give back a value).
     pub results: &'static [Rep],
     /// Effectful primitives take the token first and return it first.
     pub effect: bool,
@@ -577,6 +655,8 @@ impl PrimOp {
         PrimOp::ALL.iter().copied().find(|p| p.name() == name)
     }
 
+    /// The representations of the primitive's operands and results, and
+    /// whether it has an effect: what the verifiers check each use against.
     pub fn signature(self) -> PrimSig {
         use PrimOp::*;
         use Rep::*;

@@ -55,7 +55,9 @@ pub enum Nf {
     App(Box<Nf>, Vec<Nf>),
     /// A constructor with its fields.
     Con(String, Vec<Nf>),
+    /// An `Int64` (an unboxed constructor field).
     Int(i64),
+    /// A `Float64` (an unboxed constructor field).
     Float(f64),
 }
 

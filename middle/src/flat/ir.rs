@@ -109,6 +109,8 @@ pub struct Module {
     pub datas: Vec<DataDecl>,
     /// Every binder of every code (see design decision 1).
     pub vars: Vec<VarInfo>,
+    /// Every code block, indexed by [`CodeId`]: the globals' codes and those
+    /// of the closures that bodies allocate.
     pub codes: Vec<Code>,
     /// One per Core top-level definition, at the same index.
     pub globals: Vec<Global>,
@@ -119,18 +121,24 @@ pub struct Module {
 }
 
 impl Module {
+    /// The name hint and representation of binder `v` (`None` when out of
+    /// range).
     pub fn var(&self, v: VarId) -> Option<&VarInfo> {
         self.vars.get(v.index())
     }
 
+    /// The code `c` (`None` when out of range).
     pub fn code(&self, c: CodeId) -> Option<&Code> {
         self.codes.get(c.index())
     }
 
+    /// The global `g` (`None` when out of range).
     pub fn global(&self, g: GlobalId) -> Option<&Global> {
         self.globals.get(g.index())
     }
 
+    /// The declaration of constructor `c` (`None` when it names no declared
+    /// constructor).
     pub fn con(&self, c: ConRef) -> Option<&ConDecl> {
         self.datas.get(c.data.index()).and_then(|d| d.cons.get(c.tag as usize))
     }
@@ -153,10 +161,13 @@ impl Module {
 /// A static closure for a Core top-level definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Global {
+    /// The Core definition's name, unique among the globals.
     pub name: String,
+    /// What kind of static object the global is, and its code.
     pub kind: GlobalKind,
 }
 
+/// The kind of a [`Global`]: a static FUN closure, a CAF or an import.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GlobalKind {
     /// A static FUN closure with an empty environment.
@@ -196,17 +207,24 @@ pub struct Code {
     /// Unique in the module: the definition's name for a global's code,
     /// `def.lamN` / `def.thunkN` for the codes nested in definition `def`.
     pub name: String,
+    /// A function's entry (with its parameters) or a thunk's.
     pub kind: CodeKind,
     /// Loaded from the entered object's fields at entry: `Value` variables
     /// first, then unboxed ones.
     pub env: Vec<VarId>,
+    /// What the code runs when entered; it returns one `Value` in weak head
+    /// normal form.
     pub body: Body,
 }
 
+/// What a [`Code`] is the entry of: a function or a thunk.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CodeKind {
     /// A function of `params.len() >= 1` `Value` parameters.
-    Fun { params: Vec<VarId> },
+    Fun {
+        /// The parameters, bound to the arguments at entry.
+        params: Vec<VarId>,
+    },
     /// A thunk: evaluated at most once, then updated by its caller.
     Thunk,
 }
@@ -214,8 +232,12 @@ pub enum CodeKind {
 /// An operand.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Atom {
+    /// A variable bound in the current code.
     Var(VarId),
+    /// A global's static object (known to be in WHNF only when it is a
+    /// [`GlobalKind::Fun`]).
     Global(GlobalId),
+    /// An unboxed literal.
     Lit(Lit),
     /// A static rigid variable with this name (in WHNF).
     Free(String),
@@ -226,10 +248,20 @@ pub enum Atom {
 pub enum Alloc {
     /// A FUN or THUNK object (the code's kind) with these environment
     /// fields, one per variable of the code's `env`, in that order.
-    Closure { code: CodeId, env: Vec<Atom> },
+    Closure {
+        /// The closure's code, which is not a global's.
+        code: CodeId,
+        /// One operand per variable of the code's `env`.
+        env: Vec<Atom>,
+    },
     /// A constructor with one atom per field (source order; the back end
     /// lays pointers out first).
-    Con { con: ConRef, fields: Vec<Atom> },
+    Con {
+        /// The constructor.
+        con: ConRef,
+        /// One operand per field, of the field's representation.
+        fields: Vec<Atom>,
+    },
     /// A string literal, unpacked lazily by the runtime.
     Str(Box<StrLit>),
 }
@@ -253,7 +285,15 @@ pub enum Body {
     /// Deliver an atom (a `Value` only when known to be in WHNF).
     Return(Atom),
     /// Bottom: stop with a run-time error.
-    Error { rep: Rep, msg: String, loc: Option<String> },
+    Error {
+        /// The representation it stands for, which must match its target
+        /// (invariant F13 of [`super::verify`]).
+        rep: Rep,
+        /// The message the run-time error reports.
+        msg: String,
+        /// The source location of the error, when known.
+        loc: Option<String>,
+    },
 }
 
 /// The parts of a [`Body::Case`].

@@ -83,6 +83,8 @@ pub struct VerifyError {
     pub what: String,
     /// The number of the invariant, as listed in the module documentation.
     pub invariant: u32,
+    /// What is wrong, naming the offending variables, codes or
+    /// constructors.
     pub message: String,
 }
 

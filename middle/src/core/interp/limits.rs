@@ -28,8 +28,11 @@ pub struct Stats {
 /// Which limit stopped a run, with the limit's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LimitHit {
+    /// The step limit ([`Limits::max_steps`]), in closure entries.
     Steps(u64),
+    /// The memory limit ([`Limits::max_memory`]), in bytes.
     Memory(u64),
+    /// The wall-clock time limit ([`Limits::timeout`]).
     Timeout(Duration),
 }
 
@@ -43,7 +46,12 @@ pub enum EvalError {
     /// A run-time error: `error` in the program, a failed primitive, a type
     /// confusion (`case` on a function, applying a constructor, ...), or a
     /// malformed module.
-    Runtime { msg: String, loc: Option<String> },
+    Runtime {
+        /// What went wrong.
+        msg: String,
+        /// The source location of the failing `error`, when known.
+        loc: Option<String>,
+    },
     /// The program called `exit` with this status (0..=255): not an error
     /// to report, the run just ends with it (output already flushed).
     Exit(i32),
