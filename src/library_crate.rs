@@ -5,11 +5,11 @@
 //! `rt/include/lull_rt.h`).
 //!
 //! The cache is the directory `$LULL_CACHE_DIR`, else `$XDG_CACHE_HOME/lull`,
-//! else `$HOME/.cache/lull`; the object is `lib-KEY.o`. KEY hashes the
-//! identity of the running `lull` (its path, size and modification time:
-//! the library's sources and the back end are inside the binary, so a
-//! rebuilt `lull` has a new key) and `LULL_LLVM_PASSES`, which changes the
-//! code. The object is written to a temporary file and renamed into place,
+//! else `$HOME/.cache/lull`; the object is `lib-KEY.o`. KEY is the content
+//! hash of the sources that decide the object (the library modules, the
+//! front end, Core, the back end, the runtime's header: `build.rs` hashes
+//! them when `lull` is built), mixed with `LULL_LLVM_PASSES` when set,
+//! which changes the code. The object is written to a temporary file and renamed into place,
 //! and a lock file keeps parallel runs from compiling it twice. Without a
 //! cache directory that can be written, the library is compiled for each
 //! build (about as slow as `--whole`).
@@ -98,18 +98,20 @@ fn compile(entry_symbol: &str) -> Result<Vec<u8>, Failure> {
     lull_llvm::library_object(&objects, entry_symbol).map_err(|e| Failure::input(format!("the library: {e}")))
 }
 
-/// The cache key: what the library's object depends on.
+/// The cache key: what the library's object depends on. The content
+/// hash of the sources that decide it (`build.rs`) and the LLVM pipeline
+/// a user may set; with the default pipeline, the key is the source
+/// hash itself.
 fn key() -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    if let Ok(exe) = std::env::current_exe() {
-        exe.hash(&mut h);
-        if let Ok(meta) = std::fs::metadata(&exe) {
-            meta.len().hash(&mut h);
-            meta.modified().ok().hash(&mut h);
+    let source = u64::from_str_radix(env!("LULL_SOURCE_HASH"), 16).unwrap_or(0);
+    match std::env::var("LULL_LLVM_PASSES") {
+        Ok(passes) => {
+            let mut h = std::hash::DefaultHasher::new();
+            passes.hash(&mut h);
+            source ^ h.finish()
         }
+        Err(_) => source,
     }
-    std::env::var("LULL_LLVM_PASSES").ok().hash(&mut h);
-    h.finish()
 }
 
 /// Where compiled library objects are kept (see the module documentation).

@@ -1,0 +1,5 @@
+(* Factorial, recursive and with an accumulator; 20! is the largest that fits. *)
+let rec fact n = if n <= 1 then 1 else n * fact (n - 1)
+let rec fact_acc n acc = if n <= 1 then acc else fact_acc (n - 1) (acc * n)
+let rec each i = if i > 20 then 0 else (print (fact i); each (i + 5))
+let _ = each 0; print (fact_acc 20 1); print (fact 21)

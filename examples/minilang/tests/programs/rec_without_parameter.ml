@@ -1,0 +1,1 @@
+let rec loop = loop + 1
