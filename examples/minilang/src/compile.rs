@@ -4,9 +4,8 @@
 //! IO token past its effects and returns the variable holding its value.
 
 use logos::Logos;
-use lull_middle::core::builder::Builder;
 use lull_middle::core::ir::{Alt, ConRef, DataId, Expr, GlobalId, Module, Pat, Rep, VarId};
-use lull_middle::core::parse::parse_module;
+use lull_middle::core::{builder::Builder, parse::parse_module};
 use std::mem::{replace, take};
 
 /// A syntax or scope error: its byte offset in the source and its message.

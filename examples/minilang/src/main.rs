@@ -5,8 +5,7 @@ mod compile;
 
 use lull_llvm::{build_native_io, run_native_io, Program, RunArgs};
 use lull_middle::closure_conv::closure_convert;
-use lull_middle::core::interp::{run_io, Limits};
-use lull_middle::core::{print::print_module, verify::verify_module};
+use lull_middle::core::{interp::run_io, interp::Limits, print::print_module, verify::verify_module};
 use std::{path::Path, process::ExitCode};
 
 fn main() -> ExitCode {
@@ -32,7 +31,10 @@ fn run(args: &[&str]) -> Result<u8, String> {
     let flat = closure_convert(&module).map_err(|e| format!("internal error: {e}"))?;
     let prog = Program { modules: vec![&flat], entries: vec![(0, main)], exports: vec![], linkage: Default::default() };
     let status = match cmd {
-        "core" => return Ok(print!("{}", print_module(&module))).map(|()| 0),
+        "core" => {
+            print!("{}", print_module(&module));
+            return Ok(0);
+        }
         "interp" => {
             return run_io(&module, main, &Limits::default(), &[], &name).map(|_| 0).map_err(|e| format!("{name}: {e}"))
         }
@@ -44,8 +46,7 @@ fn run(args: &[&str]) -> Result<u8, String> {
 
 /// `FILE:LINE:COL: error: MSG`, then the line with a caret under the column.
 fn located(file: &str, src: &str, (at, msg): compile::Error) -> String {
-    let (before, line_start) = (&src[..at], src[..at].rfind('\n').map_or(0, |i| i + 1));
-    let line = src[line_start..].lines().next().unwrap_or("");
-    let (row, col) = (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1);
-    format!("{file}:{row}:{col}: error: {msg}\n{line}\n{:>col$}", "^")
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let (row, col) = (src[..at].matches('\n').count() + 1, src[line_start..at].chars().count() + 1);
+    format!("{file}:{row}:{col}: error: {msg}\n{}\n{:>col$}", src[line_start..].lines().next().unwrap_or(""), "^")
 }
