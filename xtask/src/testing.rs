@@ -40,7 +40,8 @@ pub fn run(project: &Project, tools: &Tools, full: bool) -> Result<()> {
     // docs/toolkit.md's code blocks among them, ran in step 2.
     step("test: step 5/5: cargo doc of the toolkit crates (warnings are errors)");
     let mut doc = project.cargo();
-    doc.args(["doc", "--no-deps", "--package", "lull-middle", "--package", "lull-llvm"]).env("RUSTDOCFLAGS", "-D warnings");
+    doc.args(["doc", "--no-deps", "--package", "lull-middle", "--package", "lull-llvm"])
+        .env("RUSTDOCFLAGS", "-D warnings");
     run_step("cargo doc", &mut doc).map_err(|e| e.context("test: step 5/5 (doc) failed"))?;
 
     step("test: all steps passed");

@@ -91,6 +91,14 @@ pub struct Program<'a> {
     pub linkage: Linkage<'a>,
 }
 
+impl<'a> Program<'a> {
+    /// A program of `modules` that runs `entries` (index in `modules`,
+    /// global of that module): no exports, no links to other crates.
+    pub fn new(modules: Vec<&'a flat::Module>, entries: Vec<(usize, flat::GlobalId)>) -> Program<'a> {
+        Program { modules, entries, exports: Vec::new(), linkage: Linkage::default() }
+    }
+}
+
 /// How a crate links with others.
 #[derive(Clone, Debug, Default)]
 pub struct Linkage<'a> {
