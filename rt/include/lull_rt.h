@@ -138,13 +138,21 @@ const char *lull_rt_tag_name(uint32_t tag);
  *     {ptr, ptr, i64} entry(ptr hp, ptr proc, ptr sp, ptr addrspace(1) self,
  *                           ptr hl, i64 a5, i64 a6, i64 a7, i64 a8, i64 argc)
  *
- * so hp=r13, proc=rbp, sp=r12, self=rbx, hl=r14, argc=r15 (a5..a8 are
- * unused). It returns {hp, sp, self} (rax, rdx, rcx): the heap pointer, the
- * data stack pointer and the value (self as an integer). Generated code
- * keeps hp and sp in registers and stores them into the proc (below) before
+ * so hp=r13, proc=rbp, sp=r12, self=rbx, argc=r15 (a5..a8 are unused).
+ * It returns {hp, sp, self} (rax, rdx, rcx): the heap pointer, the data
+ * stack pointer and the value (self as an integer). Generated code keeps
+ * hp and sp in registers and stores them into the proc (below) before
  * calling any runtime service that may look at the heap or the data stack,
- * and reloads hp, sp and hl from the proc after every call into the runtime
- * or into other generated code.
+ * and reloads hp and sp from the proc after every call into the runtime or
+ * into other generated code.
+ *
+ * The heap limit is *not* kept in a register, a departure from the seed
+ * (004 pins hl in r14): the `hl` parameter (r14) is passed as `undef`,
+ * and every heap check loads the limit from the proc (proc->regs.hl, at
+ * rbp+8; see body.rs's heap check). So the runtime may change the limit
+ * at any time (to preempt, say) without a reload protocol. The cost of
+ * that load against a pinned register has not been measured yet (issue
+ * 13 asks for it).
  *
  * Note [The data stack]
  * ~~~~~~~~~~~~~~~~~~~~~
