@@ -162,12 +162,7 @@ fn emit(a: EmitArgs) -> Result<(), Failure> {
     if let (Some(entry), true) = (entry, a.llvm_ir || a.asm) {
         let flat = flat_module(&module, &src.name)?;
         let output = if a.llvm_ir { lull_llvm::Output::LlvmIr } else { lull_llvm::Output::Asm };
-        let program = lull_llvm::Program {
-            modules: vec![&flat],
-            entries: vec![(0, entry)],
-            exports: vec![],
-            linkage: Default::default(),
-        };
+        let program = lull_llvm::Program::new(vec![&flat], vec![(0, entry)]);
         let text = lull_llvm::compile(&program, output).map_err(|e| Failure::input(format!("{}: {e}", src.name)))?;
         let mut out = std::io::stdout().lock();
         return out
@@ -213,7 +208,7 @@ fn run_core(a: RunArgs) -> Result<(), Failure> {
 /// and exit status are its own.
 fn run_lull(a: RunArgs) -> Result<(), Failure> {
     let src = Source::file(&a.file)?;
-    let link = if a.interp || a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+    let link = link_for(a.interp || a.whole);
     let Program { module, entry } = input::lull_core(&src, link)?;
     let name = input::prog_name(&a.file);
     if a.interp {
@@ -252,7 +247,7 @@ fn build(a: BuildArgs) -> Result<(), Failure> {
         lull_llvm::run::rt_variant_from_env().map_err(|e| Failure::input(e.to_string()))?
     };
     if input::is_lull(&a.file) {
-        let link = if a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+        let link = link_for(a.whole);
         let Program { module, entry } = input::lull_core(&src, link)?;
         let flat = flat_module(&module, &src.name)?;
         let out = a.output.unwrap_or_else(|| a.file.with_extension(""));
@@ -278,12 +273,7 @@ fn build(a: BuildArgs) -> Result<(), Failure> {
     if out == a.file {
         return Err(Failure::input(format!("{}: give the executable a name with -o", src.name)));
     }
-    let program = lull_llvm::Program {
-        modules: vec![&flat],
-        entries: vec![(0, entry)],
-        exports: vec![],
-        linkage: Default::default(),
-    };
+    let program = lull_llvm::Program::new(vec![&flat], vec![(0, entry)]);
     lull_llvm::build_executable(&program, &out, false, rt).map_err(|e| Failure::input(e.to_string()))
 }
 
@@ -292,7 +282,7 @@ fn build_crate(a: &BuildArgs, src: &Source) -> Result<(), Failure> {
     if !input::is_lull(&a.file) {
         return Err(Failure::input(format!("{}: --crate builds Lull modules (*.lull) only", src.name)));
     }
-    let link = if a.whole { Link::Whole } else { Link::Against(library_crate::KRATE) };
+    let link = link_for(a.whole);
     let (module, exports) = input::lull_crate_core(src, link)?;
     let flat = flat_module(&module, &src.name)?;
     let out = a.output.clone().unwrap_or_else(|| {
@@ -306,6 +296,16 @@ fn build_crate(a: &BuildArgs, src: &Source) -> Result<(), Failure> {
     let lib = library_for(link)?;
     let program = lull_llvm::Program { modules: vec![&flat], entries: vec![], exports, linkage: linkage(&lib) };
     lull_llvm::build_crate(&program, &out).map_err(|e| Failure::input(e.to_string()))
+}
+
+/// How a Lull program is lowered: with the library (`whole`), or against
+/// the library crate.
+fn link_for(whole: bool) -> Link<'static> {
+    if whole {
+        Link::Whole
+    } else {
+        Link::Against(library_crate::KRATE)
+    }
 }
 
 /// The library crate a program lowered with `link` links against.
@@ -335,12 +335,10 @@ fn native(
     limits: &LimitArgs,
     discard: bool,
 ) -> Result<(), Failure> {
-    let program = lull_llvm::Program {
-        modules: modules.iter().map(|(m, _)| *m).collect(),
-        entries: modules.iter().enumerate().map(|(i, (_, entry))| (i, *entry)).collect(),
-        exports: vec![],
-        linkage: Default::default(),
-    };
+    let program = lull_llvm::Program::new(
+        modules.iter().map(|(m, _)| *m).collect(),
+        modules.iter().enumerate().map(|(i, (_, entry))| (i, *entry)).collect(),
+    );
     let args = lull_llvm::RunArgs {
         mode,
         max_steps: limits.max_steps,

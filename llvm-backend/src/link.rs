@@ -127,14 +127,7 @@ pub fn link_executable(objects: &[Vec<u8>], dir: &Path, variant: RtVariant) -> R
              warnings of that `cargo build`), so native programs cannot be linked; use --interp.\n{RT_BUILD_ERROR}"
         )));
     }
-    let mut object_paths = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        let mut object = object.clone();
-        rename_stackmaps_section(&mut object)?;
-        let path = dir.join(if i == 0 { "program.o".to_string() } else { format!("program{i}.o") });
-        write(&path, &object)?;
-        object_paths.push(path);
-    }
+    let object_paths = write_objects(objects, dir, "program")?;
     let archive_path = dir.join(variant.archive_name());
     let exe = dir.join("program");
     write(&archive_path, variant.archive())?;
@@ -161,14 +154,7 @@ pub fn link_executable(objects: &[Vec<u8>], dir: &Path, variant: RtVariant) -> R
 /// shared crate `dir/name` and returns its path: no start stub, no
 /// runtime; its one exported symbol is the entry.
 pub fn link_crate(objects: &[Vec<u8>], dir: &Path, name: &str) -> Result<PathBuf, Error> {
-    let mut object_paths = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        let mut object = object.clone();
-        rename_stackmaps_section(&mut object)?;
-        let path = dir.join(format!("crate{i}.o"));
-        write(&path, &object)?;
-        object_paths.push(path);
-    }
+    let object_paths = write_objects(objects, dir, "crate")?;
     let out = dir.join(name);
     let (cc, cc_args) = c_compiler();
     let mut cmd = Command::new(&cc);
@@ -194,14 +180,7 @@ pub fn library_object(objects: &[Vec<u8>], entry_symbol: &str) -> Result<Vec<u8>
         .prefix("lull-lib-")
         .tempdir()
         .map_err(|e| Error::Link(format!("cannot create a temporary directory to build a library crate in: {e}")))?;
-    let mut object_paths = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        let mut object = object.clone();
-        rename_stackmaps_section(&mut object)?;
-        let path = dir.path().join(format!("part{i}.o"));
-        write(&path, &object)?;
-        object_paths.push(path);
-    }
+    let object_paths = write_objects(objects, dir.path(), "part")?;
     let joined = dir.path().join("library.o");
     let (cc, cc_args) = c_compiler();
     let mut cmd = Command::new(&cc);
@@ -242,6 +221,21 @@ fn run_linker(mut cmd: Command, cc: &str, what: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// Writes `objects` into `dir` as `STEM.o`, `STEM1.o`, ..., each with its
+/// stack-map section renamed (see the module documentation), and returns
+/// their paths.
+fn write_objects(objects: &[Vec<u8>], dir: &Path, stem: &str) -> Result<Vec<PathBuf>, Error> {
+    let mut paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let mut object = object.clone();
+        rename_stackmaps_section(&mut object)?;
+        let path = dir.join(if i == 0 { format!("{stem}.o") } else { format!("{stem}{i}.o") });
+        write(&path, &object)?;
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -91,12 +91,7 @@ fn run(terms: &[Term<'_>], mode: Mode, limits: &Limits) -> Result<String, NfErro
         }
         flats.push(closure_convert(t.module).map_err(|e| NfError::Malformed(e.to_string()))?);
     }
-    let program = Program {
-        modules: flats.iter().collect(),
-        entries: terms.iter().enumerate().map(|(i, t)| (i, t.entry)).collect(),
-        exports: vec![],
-        linkage: Default::default(),
-    };
+    let program = Program::new(flats.iter().collect(), terms.iter().enumerate().map(|(i, t)| (i, t.entry)).collect());
     let objects = compile_objects(&program).map_err(NfError::Backend)?;
     let dir = tempfile::Builder::new()
         .prefix("lull-nf-")

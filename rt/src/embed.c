@@ -317,20 +317,15 @@ const char *lull_crate_export_type(const lull_crate *c, size_t i) {
     return c != NULL && i < c->prog->nexports ? c->prog->exports[i].type_text : NULL;
 }
 
-/* Puts the CAFs of `prog` and of the crates it imports from back as they
- * were linked (each crate a host opens has its library to itself: Note
- * [Crate imports]). */
-static void restore_cafs(const struct lull_program *prog, int depth) {
+/* Puts the CAFs of one crate back as they were linked (called on the
+ * crate and the crates it imports from: each crate a host opens has its
+ * library to itself, Note [Crate imports]). */
+static void restore_cafs(const struct lull_program *prog, void *unused) {
+    (void)unused;
     for (uint64_t i = 0; i < prog->ncafs; i++) {
         struct lull_object *o = prog->cafs[i].object;
         o->entry = prog->cafs[i].entry;
         o->contents[0] = 0;
-    }
-    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
-        const struct lull_program *d = lull_program_dep(prog, i);
-        if (d != NULL) {
-            restore_cafs(d, depth + 1);
-        }
     }
 }
 
@@ -338,7 +333,7 @@ static void restore_cafs(const struct lull_program *prog, int depth) {
 static void reset(lull_crate *c) {
     lull_proc_free(c->proc);
     c->proc = NULL;
-    restore_cafs(c->prog, 0);
+    lull_program_each(c->prog, restore_cafs, NULL);
     c->proc = new_proc(c, NULL);
 }
 

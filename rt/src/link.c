@@ -123,3 +123,19 @@ const struct lull_program *lull_program_dep(const struct lull_program *prog, siz
     pthread_mutex_unlock(&link_lock);
     return d;
 }
+
+static void each_from(const struct lull_program *prog, void (*f)(const struct lull_program *, void *), void *arg,
+                      int depth) {
+    f(prog, arg);
+    for (uint64_t i = 0; depth < MAX_LINK_DEPTH && i < prog->ndeps; i++) {
+        const struct lull_program *d = lull_program_dep(prog, i);
+        if (d != NULL) {
+            each_from(d, f, arg, depth + 1);
+        }
+    }
+}
+
+void lull_program_each(const struct lull_program *prog, void (*f)(const struct lull_program *p, void *arg),
+                       void *arg) {
+    each_from(prog, f, arg, 0);
+}

@@ -20,4 +20,9 @@ const char *lull_program_link(const struct lull_program *prog, const struct lull
  * or i >= prog->ndeps). */
 const struct lull_program *lull_program_dep(const struct lull_program *prog, size_t i);
 
+/* Calls f(p, arg) on `prog` and then, depth first, on every crate it
+ * imports from as linked (a crate reached twice is visited twice). */
+void lull_program_each(const struct lull_program *prog, void (*f)(const struct lull_program *p, void *arg),
+                       void *arg);
+
 #endif /* LULL_LINK_H */

@@ -35,17 +35,14 @@ static size_t hash_ptr(const void *p) {
 }
 
 /* The constructors of `prog` and of the crates it imports from (each
- * linked crate has entries of its own: Note [Crate imports]). */
-static uint64_t count_cons(const struct lull_program *prog, int depth) {
-    uint64_t n = prog->ncons;
-    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
-        const struct lull_program *d = lull_program_dep(prog, i);
-        n += d != NULL ? count_cons(d, depth + 1) : 0;
-    }
-    return n;
+ * linked crate has entries of its own: Note [Crate imports]), through
+ * lull_program_each. */
+static void count_cons(const struct lull_program *prog, void *n) {
+    *(uint64_t *)n += prog->ncons;
 }
 
-static void insert_cons(struct con_table *t, const struct lull_program *prog, int depth) {
+static void insert_cons(const struct lull_program *prog, void *table) {
+    struct con_table *t = table;
     for (uint64_t i = 0; i < prog->ncons; i++) {
         const struct lull_con_desc *d = &prog->cons[i];
         size_t j = hash_ptr(d->entry) & (t->cap - 1);
@@ -53,12 +50,6 @@ static void insert_cons(struct con_table *t, const struct lull_program *prog, in
             j = (j + 1) & (t->cap - 1);
         }
         t->slots[j] = d;
-    }
-    for (uint64_t i = 0; depth < 64 && i < prog->ndeps; i++) {
-        const struct lull_program *d = lull_program_dep(prog, i);
-        if (d != NULL) {
-            insert_cons(t, d, depth + 1);
-        }
     }
 }
 
@@ -69,7 +60,8 @@ static struct con_table *build(const struct lull_program *prog) {
     }
     t->prog = prog;
     t->cap = 16;
-    uint64_t n = count_cons(prog, 0);
+    uint64_t n = 0;
+    lull_program_each(prog, count_cons, &n);
     while (t->cap < n * 2 + 1) {
         t->cap *= 2;
     }
@@ -77,7 +69,7 @@ static struct con_table *build(const struct lull_program *prog) {
     if (t->slots == NULL) {
         lull_out_of_memory(NULL);
     }
-    insert_cons(t, prog, 0);
+    lull_program_each(prog, insert_cons, t);
     return t;
 }
 

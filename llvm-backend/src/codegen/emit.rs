@@ -54,6 +54,13 @@ pub(crate) fn c_string(bytes: &[u8]) -> String {
     s
 }
 
+/// Defines `sym` as a private NUL-terminated string constant holding `text`.
+fn c_string_constant(out: &mut String, sym: &str, text: &str) {
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.push(0);
+    let _ = writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+}
+
 /// The word layout of a constructor: for each source field, its content
 /// word index (1-based; pointers first).
 pub(crate) fn con_layout(fields: &[Rep]) -> Vec<usize> {
@@ -454,10 +461,7 @@ fn part_text(
             let mut strings = Vec::new();
             for (what, text) in [("name", &x.name), ("type", &x.code), ("text", &x.type_text)] {
                 let sym = format!("@lull.export.{i}.{what}");
-                let mut bytes = text.as_bytes().to_vec();
-                bytes.push(0);
-                let _ =
-                    writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+                c_string_constant(&mut out, &sym, text);
                 strings.push(sym);
             }
             exports.push(format!(
@@ -515,9 +519,7 @@ fn crate_links(out: &mut String, program: &Program<'_>, emitters: &[ModuleEmitte
     }
     let string = |out: &mut String, what: &str, i: usize, text: &str| {
         let sym = format!("@lull.{what}.{i}");
-        let mut bytes = text.as_bytes().to_vec();
-        bytes.push(0);
-        let _ = writeln!(out, "{sym} = private unnamed_addr constant [{} x i8] {}", bytes.len(), c_string(&bytes));
+        c_string_constant(out, &sym, text);
         sym
     };
     let mut imports = Vec::new();
