@@ -69,7 +69,7 @@ pub const SERVICES_VERSION: u32 = 2;
 /// `struct lull_services`; the table starts with two words (version and
 /// size), so service `i` is at byte offset `16 + 8 * i`
 /// (`LULL_SVC_OFFSET_*`).
-pub const SERVICES: [&str; 30] = [
+pub const SERVICES: [&str; 39] = [
     "gc",
     "make_pap",
     "rigid_apply",
@@ -100,6 +100,15 @@ pub const SERVICES: [&str; 30] = [
     "no_match_i64",
     "no_match_f64",
     "bad_case",
+    "spawn",
+    "procself",
+    "newchan",
+    "send",
+    "recv",
+    "wait",
+    "exitchar",
+    "yield",
+    "blackhole",
 ];
 
 /// The size of the service table in bytes (`LULL_SERVICES_SIZE`).

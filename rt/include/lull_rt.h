@@ -191,7 +191,9 @@ const char *lull_rt_tag_name(uint32_t tag);
  *  - CON: argc = 0 returns self; argc > 0 is a run-time error
  *    (lull_rt_bad_apply).
  *  - REF: enters its value with the same argc.
- *  - BLACKHOLE: lull_rt_loop (`<<loop>>`, exit 1).
+ *  - BLACKHOLE: `<<loop>>` (exit 1), unless another proc is evaluating
+ *    it: then it waits and enters it again (the blackhole service, Note
+ *    [CAFs and procs] in rt/src/sched.c).
  *  - THUNK with argc = 0: see Note [Update frames]. With argc > 0: the
  *    back end's thunk-apply stub makes a real call of self with argc 0,
  *    performs the updates, then enters the value with argc.
@@ -492,7 +494,8 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
  * table it was compiled against (the first words of its struct
  * lull_program), and the runtime refuses a crate whose version differs or
  * that needs a bigger table than the runtime has. Adding a service at the
- * end keeps old crates working (bump nothing, the size grows); changing or
+ * end keeps old crates working (bump nothing, the size grows; the procs'
+ * services came so); changing or
  * removing one bumps LULL_SERVICES_VERSION, as does a change of struct
  * lull_program (version 2: the links of Note [Crate imports]). The byte offsets below are
  * mirrored in llvm-backend/src/layout.rs (SERVICES) and checked by its
@@ -530,7 +533,16 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
 #define LULL_SVC_OFFSET_NO_MATCH_I64 232
 #define LULL_SVC_OFFSET_NO_MATCH_F64 240
 #define LULL_SVC_OFFSET_BAD_CASE 248
-#define LULL_SERVICES_SIZE 256
+#define LULL_SVC_OFFSET_SPAWN 256
+#define LULL_SVC_OFFSET_PROCSELF 264
+#define LULL_SVC_OFFSET_NEWCHAN 272
+#define LULL_SVC_OFFSET_SEND 280
+#define LULL_SVC_OFFSET_RECV 288
+#define LULL_SVC_OFFSET_WAIT 296
+#define LULL_SVC_OFFSET_EXITCHAR 304
+#define LULL_SVC_OFFSET_YIELD 312
+#define LULL_SVC_OFFSET_BLACKHOLE 320
+#define LULL_SERVICES_SIZE 328
 
 struct lull_services {
     uint64_t version; /* LULL_SERVICES_VERSION */
@@ -565,6 +577,22 @@ struct lull_services {
     void (*no_match_i64)(struct lull_proc *proc, int64_t n); /* never returns */
     void (*no_match_f64)(struct lull_proc *proc, double x); /* never returns */
     void (*bad_case)(struct lull_proc *proc, struct lull_object *v, const char *what); /* never returns */
+    /* Procs: the primitives of Lull.Proc (PrimOp::Spawn ... Yield in
+     * middle/src/core/ir.rs; Note [Procs] in rt/src/sched.c). recv is the
+     * one GC call; the others are leaf calls that may switch procs. */
+    int64_t (*spawn)(struct lull_proc *proc, struct lull_object *action, int64_t memory, int64_t ticks);
+    int64_t (*procself)(struct lull_proc *proc);
+    int64_t (*newchan)(struct lull_proc *proc);
+    void (*send)(struct lull_proc *proc, int64_t chan, struct lull_object *v);
+    struct lull_object *(*recv)(struct lull_proc *proc, int64_t chan); /* GC */
+    int64_t (*wait)(struct lull_proc *proc, int64_t pid);
+    int64_t (*exitchar)(struct lull_proc *proc, int64_t pid, int64_t j);
+    void (*yield)(struct lull_proc *proc);
+    /* The BLACKHOLE entry's: Note [CAFs and procs]. Returns when the
+     * object may have been updated by another proc (enter it again);
+     * `<<loop>>` when it is one of the proc's own update frames (the data
+     * stack up to sp). */
+    void (*blackhole)(struct lull_proc *proc, struct lull_object *self, lull_word **sp);
 };
 
 /* The runtime's own table. */

@@ -7,6 +7,8 @@
 #define LULL_ESCAPE_H
 
 #include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 /* lull_fail and the fault handler store the message (without the
  * `error: ` prefix) and the exit status they would have used, then
@@ -19,6 +21,13 @@ struct lull_escape {
      * `PROG: msg` there, then exits): the message when it exits. */
     char err[4096];
     size_t err_len;
+    /* A spawned proc's escape (sched.c): what it writes to standard error
+     * is written too, `exit 0` ends it normally, and the messages keep
+     * their command-line flags. */
+    bool child;
+    /* It ended through lull_rt_exit (the Prelude's `error` has written its
+     * message already). */
+    bool exited;
 };
 
 #endif /* LULL_ESCAPE_H */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "sched.h"
 #include "proc.h"
 
 _Thread_local struct lull_proc *lull_current_proc;
@@ -31,7 +32,7 @@ void lull_escape_with(int status, const char *msg) {
     }
     lull_escape = NULL;
     snprintf(e->msg, sizeof e->msg, "%s", msg);
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+    for (size_t i = 0; !e->child && i < sizeof flags / sizeof flags[0]; i++) {
         char *at = strstr(e->msg, flags[i].flag);
         if (at != NULL && strlen(at) == strlen(flags[i].flag)) {
             snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s", flags[i].field);
@@ -99,6 +100,7 @@ void lull_format_bytes(char *buf, size_t n, uint64_t bytes) {
 }
 
 _Noreturn void lull_memory_limit(struct lull_proc *proc) {
+    proc->stop = proc->memory_budget ? LULL_STOP_MEMORY : LULL_STOP_FATAL;
     char b[64];
     lull_format_bytes(b, sizeof b, proc->opts.max_memory);
     lull_fail(2, "memory limit of %s reached (--max-memory)", b);

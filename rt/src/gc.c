@@ -125,7 +125,9 @@
 #include <sys/mman.h>
 
 #include "gc.h"
+#include "msg.h"
 #include "proc.h"
+#include "sched.h"
 #include "stackmap.h"
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -695,6 +697,11 @@ lull_word *lull_gc_alloc(struct lull_proc *proc, uint64_t words) {
 
 void lull_gc_barrier_slow(struct lull_gc *gc, struct lull_object *obj, struct lull_object *v) {
     if ((uintptr_t)obj - gc->heap_base >= gc->heap_size) {
+        if (lull_sched_active) {
+            /* Note [CAFs and procs] in sched.c. */
+            obj->contents[0] = (lull_word)(uintptr_t)lull_share(lull_current_proc, v);
+            return;
+        }
         lull_objvec_push(&gc->static_roots, obj);
     } else if (lull_gc_young(gc, v)) {
         lull_objvec_push(&gc->remembered, obj);

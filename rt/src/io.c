@@ -292,12 +292,15 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     size_t n = lull_utf8_encode(c, b);
     struct lull_escape *e = lull_escape;
     if (h == 2 && e != NULL) {
-        /* An embedding's call: kept for the message (lull_rt_exit). */
+        /* An embedding's call or a spawned proc: kept for the message
+         * (lull_rt_exit); a proc's is written too. */
         if (e->err_len + n < sizeof e->err) {
             memcpy(e->err + e->err_len, b, n);
             e->err_len += n;
         }
-        return;
+        if (!e->child) {
+            return;
+        }
     }
     if (h == 1) {
         memcpy(pending + pending_len, b, n);
@@ -473,7 +476,8 @@ _Noreturn void lull_rt_exit(struct lull_proc *proc, int64_t status) {
         } else {
             snprintf(msg, sizeof msg, "%.*s", (int)len, text);
         }
-        lull_escape_with(status == 0 ? 1 : (int)status, msg);
+        e->exited = true;
+        lull_escape_with(status == 0 ? (e->child ? 0 : 1) : (int)status, msg);
     }
     lull_io_commit_stdout(true);
     lull_in_stdio = 1;

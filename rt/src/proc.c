@@ -30,6 +30,7 @@
 
 #include "escape.h"
 #include "proc.h"
+#include "sched.h"
 #include "stackmap.h"
 
 static size_t env_bytes(const char *name, size_t dflt) {
@@ -61,8 +62,8 @@ static void *reserve(size_t bytes) {
  *
  * The size of a stack, in whole pages: the environment variable `env` or
  * the default, capped by the memory limit (*capped says so). */
-static size_t stack_bytes(const char *env, const struct lull_options *opts, bool *capped) {
-    size_t bytes = env_bytes(env, LULL_STACK_DEFAULT_BYTES);
+static size_t stack_bytes(const char *env, size_t dflt, const struct lull_options *opts, bool *capped) {
+    size_t bytes = env_bytes(env, dflt);
     if (opts->max_memory / 2 < bytes) {
         bytes = opts->max_memory / 2;
         *capped = true;
@@ -70,37 +71,32 @@ static size_t stack_bytes(const char *env, const struct lull_options *opts, bool
     return (bytes + 4095) & ~(size_t)4095;
 }
 
-struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts) {
-    struct lull_proc *proc = calloc(1, sizeof *proc);
-    if (proc == NULL) {
-        lull_out_of_memory(NULL);
-    }
-    proc->prog = prog;
-    proc->opts = *opts;
+/* Stacks, heap and fuel of a new proc. */
+static void proc_init(struct lull_proc *proc, const char *ds_env, const char *ns_env, size_t stack_default,
+                      size_t guard, size_t nursery_default) {
+    const struct lull_options *opts = &proc->opts;
     proc->regs.svc = lull_rt_services;
-    lull_stackmap_add_program(prog);
-    lull_current_proc = proc;
-
-    size_t ds = stack_bytes("LULL_DATA_STACK", opts, &proc->ds_capped);
-    proc->ds_map_bytes = ds + LULL_GUARD_BYTES;
+    proc->guard_bytes = guard;
+    size_t ds = stack_bytes(ds_env, stack_default, opts, &proc->ds_capped);
+    proc->ds_map_bytes = ds + guard;
     proc->ds_map = reserve(proc->ds_map_bytes);
     proc->ds_base = proc->ds_map;
     proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds);
-    if (mprotect(proc->ds_limit, LULL_GUARD_BYTES, PROT_NONE) != 0) {
+    if (mprotect(proc->ds_limit, guard, PROT_NONE) != 0) {
         lull_internal("mprotect of the data stack guard failed");
     }
     proc->regs.sp = proc->ds_base;
 
-    size_t ns = stack_bytes("LULL_NATIVE_STACK", opts, &proc->ns_capped);
-    proc->ns_map_bytes = ns + LULL_GUARD_BYTES;
+    size_t ns = stack_bytes(ns_env, stack_default, opts, &proc->ns_capped);
+    proc->ns_map_bytes = ns + guard;
     proc->ns_map = reserve(proc->ns_map_bytes);
-    if (mprotect(proc->ns_map, LULL_GUARD_BYTES, PROT_NONE) != 0) {
+    if (mprotect(proc->ns_map, guard, PROT_NONE) != 0) {
         lull_internal("mprotect of the native stack guard failed");
     }
-    proc->ns_lo = proc->ns_map + LULL_GUARD_BYTES;
+    proc->ns_lo = proc->ns_map + guard;
     proc->ns_hi = proc->ns_map + proc->ns_map_bytes;
 
-    size_t nursery = env_bytes("LULL_NURSERY", LULL_NURSERY_DEFAULT_BYTES);
+    size_t nursery = env_bytes("LULL_NURSERY", nursery_default);
     /* A small memory limit gets a small nursery, so that a program with
      * little live data runs within it. */
     if (opts->max_memory / 4 < nursery) {
@@ -112,6 +108,37 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     proc->fuel_refill = 0;
     proc->regs.fuel = 0; /* the first closure entry refills (Note [Fuel]) */
     atomic_init(&proc->timed_out, 0);
+}
+
+struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts) {
+    struct lull_proc *proc = calloc(1, sizeof *proc);
+    if (proc == NULL) {
+        lull_out_of_memory(NULL);
+    }
+    proc->prog = prog;
+    proc->opts = *opts;
+    proc->pid = 1;
+    lull_stackmap_add_program(prog);
+    lull_current_proc = proc;
+    proc_init(proc, "LULL_DATA_STACK", "LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES, LULL_GUARD_BYTES,
+              LULL_NURSERY_DEFAULT_BYTES);
+    return proc;
+}
+
+struct lull_proc *lull_proc_new_child(const struct lull_proc *parent, uint64_t memory) {
+    struct lull_proc *proc = calloc(1, sizeof *proc);
+    if (proc == NULL) {
+        lull_out_of_memory(lull_current_proc);
+    }
+    proc->prog = parent->prog;
+    proc->opts = parent->opts;
+    if (memory > 0 && memory < proc->opts.max_memory) {
+        proc->opts.max_memory = memory;
+        proc->memory_budget = true;
+    }
+    size_t nursery = env_bytes("LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
+    proc_init(proc, "LULL_PROC_STACK", "LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, LULL_PROC_GUARD_BYTES,
+              nursery);
     return proc;
 }
 
@@ -187,8 +214,9 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
     snprintf(msg, sizeof msg, "internal error: segmentation fault at %p", (void *)addr);
     if (proc != NULL) {
         bool in_ns_guard = addr >= proc->ns_map && addr < proc->ns_lo;
-        bool in_ds_guard = addr >= (char *)proc->ds_limit && addr < (char *)proc->ds_limit + LULL_GUARD_BYTES;
+        bool in_ds_guard = addr >= (char *)proc->ds_limit && addr < (char *)proc->ds_limit + proc->guard_bytes;
         if ((in_ns_guard && proc->ns_capped) || (in_ds_guard && proc->ds_capped)) {
+            proc->stop = proc->memory_budget ? LULL_STOP_MEMORY : LULL_STOP_FATAL;
             format_limit(lim, sizeof lim, proc->opts.max_memory);
             snprintf(msg, sizeof msg, "memory limit of %s reached (--max-memory)", lim);
             status = 2;

@@ -14,6 +14,10 @@
 
 #define LULL_STACK_DEFAULT_BYTES ((size_t)1 << 30)
 #define LULL_GUARD_BYTES ((size_t)1 << 20)
+/* A spawned proc's stacks and nursery (Note [Procs] in sched.c). */
+#define LULL_PROC_STACK_DEFAULT_BYTES ((size_t)256 << 20)
+#define LULL_PROC_GUARD_BYTES ((size_t)1 << 16)
+#define LULL_PROC_NURSERY_DEFAULT_BYTES ((size_t)64 << 10)
 
 /* The limits and options of a run. */
 struct lull_options {
@@ -58,6 +62,7 @@ struct lull_proc {
     /* A stack was made smaller than its default by --max-memory: its
      * overflow is reported as the memory limit. */
     bool ds_capped, ns_capped;
+    size_t guard_bytes; /* of each stack's guard region */
 
     struct lull_gc gc;
 
@@ -78,10 +83,31 @@ struct lull_proc {
 
     /* The first rigid-variable id not yet used by read-back. */
     uint64_t next_rigid;
+
+    /* Procs (Note [Procs] in sched.c): its number (1: main), its saved
+     * native stack pointer while it does not run, its link in the run
+     * queue or in a wait list, its state, why it stops early (enum
+     * lull_stop), its tick budget (0: none), whether opts.max_memory is a
+     * budget of its own, its escape while it does not run, and the action
+     * of a proc not started yet. */
+    uint64_t pid;
+    void *ctx_sp;
+    struct lull_proc *link;
+    int state;
+    int stop;
+    uint64_t tick_budget;
+    bool memory_budget;
+    struct lull_escape *escape;
+    struct lull_msg *start;
 };
 
 /* Create a proc for `prog`: stacks, heap, limits. */
 struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts);
+
+/* Create a proc spawned by `parent`: smaller stacks and nursery
+ * (LULL_PROC_STACK, LULL_PROC_NURSERY), the parent's limits, and a memory
+ * budget of `memory` bytes when it is not 0. */
+struct lull_proc *lull_proc_new_child(const struct lull_proc *parent, uint64_t memory);
 void lull_proc_free(struct lull_proc *proc);
 
 /* Run `fn(arg)` on a thread whose stack is the proc's native stack, with

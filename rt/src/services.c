@@ -20,6 +20,7 @@
 #include "nf.h"
 #include "proc.h"
 #include "program.h"
+#include "sched.h"
 #include "services.h"
 #include "stackmap.h"
 
@@ -300,6 +301,7 @@ void lull_fuel_refill(struct lull_proc *proc) {
     if (steps > proc->opts.max_steps) {
         proc->steps_done = proc->opts.max_steps;
         proc->fuel_refill = proc->regs.fuel = 0;
+        proc->stop = LULL_STOP_FATAL;
         lull_fail(2, "step limit of %llu reached (--max-steps)", (unsigned long long)proc->opts.max_steps);
     }
     proc->steps_done = steps;
@@ -307,12 +309,14 @@ void lull_fuel_refill(struct lull_proc *proc) {
     if (proc->opts.max_steps != UINT64_MAX && proc->opts.max_steps - steps < (uint64_t)r) {
         r = (int64_t)(proc->opts.max_steps - steps);
     }
+    r = lull_sched_slice(proc, r);
     proc->fuel_refill = r;
     proc->regs.fuel = r;
 }
 
 void lull_check_timeout(struct lull_proc *proc) {
-    if (atomic_load(&proc->timed_out)) {
+    if (atomic_load(&lull_sched_main(proc)->timed_out)) {
+        proc->stop = LULL_STOP_FATAL;
         char b[64];
         lull_f64_display(b, sizeof b, proc->opts.timeout);
         lull_fail(2, "time limit of %s s reached (--timeout)", b);
@@ -322,6 +326,7 @@ void lull_check_timeout(struct lull_proc *proc) {
 void lull_rt_out_of_fuel(struct lull_proc *proc) {
     lull_check_timeout(proc);
     lull_fuel_refill(proc);
+    lull_sched_preempt(proc);
 }
 
 /* ---- input and output ----------------------------------------------------- */
@@ -481,6 +486,15 @@ const struct lull_services lull_rt_services = {
     .no_match_i64 = lull_rt_no_match_i64,
     .no_match_f64 = lull_rt_no_match_f64,
     .bad_case = lull_rt_bad_case,
+    .spawn = lull_rt_spawn,
+    .procself = lull_rt_procself,
+    .newchan = lull_rt_newchan,
+    .send = lull_rt_send,
+    .recv = lull_rt_recv,
+    .wait = lull_rt_wait,
+    .exitchar = lull_rt_exitchar,
+    .yield = lull_rt_yield,
+    .blackhole = lull_rt_blackhole,
 };
 
 _Static_assert(sizeof(struct lull_services) == LULL_SERVICES_SIZE, "service table size");
@@ -514,6 +528,15 @@ _Static_assert(offsetof(struct lull_services, no_match_con) == LULL_SVC_OFFSET_N
 _Static_assert(offsetof(struct lull_services, no_match_i64) == LULL_SVC_OFFSET_NO_MATCH_I64, "no_match_i64");
 _Static_assert(offsetof(struct lull_services, no_match_f64) == LULL_SVC_OFFSET_NO_MATCH_F64, "no_match_f64");
 _Static_assert(offsetof(struct lull_services, bad_case) == LULL_SVC_OFFSET_BAD_CASE, "bad_case");
+_Static_assert(offsetof(struct lull_services, spawn) == LULL_SVC_OFFSET_SPAWN, "spawn");
+_Static_assert(offsetof(struct lull_services, procself) == LULL_SVC_OFFSET_PROCSELF, "procself");
+_Static_assert(offsetof(struct lull_services, newchan) == LULL_SVC_OFFSET_NEWCHAN, "newchan");
+_Static_assert(offsetof(struct lull_services, send) == LULL_SVC_OFFSET_SEND, "send");
+_Static_assert(offsetof(struct lull_services, recv) == LULL_SVC_OFFSET_RECV, "recv");
+_Static_assert(offsetof(struct lull_services, wait) == LULL_SVC_OFFSET_WAIT, "wait");
+_Static_assert(offsetof(struct lull_services, exitchar) == LULL_SVC_OFFSET_EXITCHAR, "exitchar");
+_Static_assert(offsetof(struct lull_services, yield) == LULL_SVC_OFFSET_YIELD, "yield");
+_Static_assert(offsetof(struct lull_services, blackhole) == LULL_SVC_OFFSET_BLACKHOLE, "blackhole");
 _Static_assert(offsetof(struct lull_proc_regs, svc) == LULL_PROC_OFFSET_SVC, "proc svc offset");
 _Static_assert(offsetof(struct lull_proc_regs, nursery_lo) == LULL_PROC_OFFSET_NURSERY_LO, "nursery_lo offset");
 _Static_assert(offsetof(struct lull_proc_regs, nursery_size) == LULL_PROC_OFFSET_NURSERY_SIZE, "nursery_size");

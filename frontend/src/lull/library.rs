@@ -33,6 +33,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("System.IO", include_str!("../../lib/System/IO.lull")),
     ("System.Exit", include_str!("../../lib/System/Exit.lull")),
     ("System.Environment", include_str!("../../lib/System/Environment.lull")),
+    ("Lull.Proc", include_str!("../../lib/Lull/Proc.lull")),
 ];
 
 /// A fixity: associativity and precedence.

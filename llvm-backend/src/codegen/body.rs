@@ -127,7 +127,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         let f = self.fresh("svf");
         self.line(format!("{f} = load ptr, ptr {fp}, !invariant.load !2"));
         let attrs = match name {
-            "gc" => "",
+            "gc" | "recv" => "",
             "loop" | "bad_apply" | "error" | "no_match" | "no_match_con" | "no_match_i64" | "no_match_f64"
             | "bad_case" => " #1",
             _ => " #0",
@@ -455,6 +455,23 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                         self.deliver(target, &rhp, &sp, vec![(llvm_type(Rep::Value).into(), rv)])?;
                     }
                 }
+            }
+            Body::Prim(PrimOp::Recv, args) => {
+                // The one primitive that allocates in the heap (the
+                // message's copy): a GC call, like the heap check's.
+                let [tok, chan] = args.as_slice() else {
+                    return Err(Error::Emit("primitive recv takes 2 operands".into()));
+                };
+                let tok = self.atom(tok)?;
+                let chan = self.operand(chan)?;
+                let spp = self.proc_field(PROC_SP);
+                self.line(format!("store ptr {hp}, ptr %proc"));
+                self.line(format!("store ptr {sp}, ptr {spp}"));
+                let r = self.fresh("msg");
+                self.call_service(&format!("{r} = call ptr addrspace(1)"), "recv", &format!("ptr %proc, i64 {chan}"));
+                let rhp = self.fresh("rhp");
+                self.line(format!("{rhp} = load ptr, ptr %proc"));
+                self.deliver(target, &rhp, &sp, vec![tok, (llvm_type(Rep::Value).into(), r)])?;
             }
             Body::Prim(op, args) => {
                 let results = self.prim(*op, args)?;
@@ -957,14 +974,44 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.call_service(&format!("{r} = call i64"), "argcount", "ptr %proc");
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
-            ArgChar => {
+            ArgChar | ExitChar => {
+                let f = if op == ArgChar { "argchar" } else { "exitchar" };
+                self.call_service(&format!("{r} = call i64"), f, &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
+            // Procs (Note [Procs] in rt/src/sched.c): leaf calls that may
+            // switch procs; none allocates in this proc's heap. Recv is
+            // emitted by `emit_one`.
+            Spawn => {
                 self.call_service(
                     &format!("{r} = call i64"),
-                    "argchar",
-                    &format!("ptr %proc, i64 {}, i64 {}", xs[1], xs[2]),
+                    "spawn",
+                    &format!("ptr %proc, ptr addrspace(1) {}, i64 {}, i64 {}", xs[1], xs[2], xs[3]),
                 );
                 return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
             }
+            ProcSelf | NewChan => {
+                let f = if op == ProcSelf { "procself" } else { "newchan" };
+                self.call_service(&format!("{r} = call i64"), f, "ptr %proc");
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
+            Wait => {
+                self.call_service(&format!("{r} = call i64"), "wait", &format!("ptr %proc, i64 {}", xs[1]));
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone()), int(&r)]);
+            }
+            Send => {
+                self.call_service(
+                    "call void",
+                    "send",
+                    &format!("ptr %proc, i64 {}, ptr addrspace(1) {}", xs[1], xs[2]),
+                );
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
+            }
+            Yield => {
+                self.call_service("call void", "yield", "ptr %proc");
+                return Ok(vec![(llvm_type(Rep::Value).into(), xs[0].clone())]);
+            }
+            Recv => return Err(Error::Emit("primitive recv in an unexpected place".into())),
         }
         let rep = sig.results.first().copied().unwrap_or(Rep::Int64);
         Ok(vec![(llvm_type(rep).into(), r)])

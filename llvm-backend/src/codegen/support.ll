@@ -229,9 +229,14 @@ define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr a
 
 ; BLACKHOLE: a thunk entered while it is being evaluated.
 define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
-  $service %loop loop
-  call void %loop(ptr %proc) #1
-  unreachable
+  ; Returns only when another proc is evaluating the object (Note [CAFs
+  ; and procs] in rt/src/sched.c): then it may have been updated meanwhile,
+  ; and we enter it again.
+  $service %bh blackhole
+  call void %bh(ptr %proc, ptr addrspace(1) %self, ptr %sp) #0
+  %e = load ptr, ptr addrspace(1) %self
+  %r = musttail call ghccc %lull.ret %e(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 %argc) #0
+  ret %lull.ret %r
 }
 
 ; FORWARD: only exists during a collection; never entered.

@@ -514,6 +514,32 @@ pub enum PrimOp {
     /// `(token, i, j) -> (token, char)`: code point `j` of program argument
     /// `i` (`i = -1`: the program's name); -1 past the end.
     ArgChar,
+    // Procs (Lull.Proc; docs/procs.md).
+    /// `(token, action, memory, ticks) -> (token, pid)`: starts a proc that
+    /// runs `action` (an IO action: a function of the token) with budgets
+    /// of `memory` bytes and `ticks` closure entries (0: unlimited). The
+    /// action is copied into the new proc's heap as it is (unevaluated
+    /// parts included).
+    Spawn,
+    /// `token -> (token, pid)`: the running proc's number (main is 1).
+    ProcSelf,
+    /// `token -> (token, chan)`: a new, empty channel.
+    NewChan,
+    /// `(token, chan, value) -> token`: appends a copy of `value` to the
+    /// channel (the caller forces it to normal form first).
+    Send,
+    /// `(token, chan) -> (token, value)`: takes the oldest message of the
+    /// channel, waiting while it is empty.
+    Recv,
+    /// `(token, pid) -> (token, kind)`: waits for the proc to end; its exit
+    /// reason: 0 normal, 1 an error (its text: `ExitChar`), 2 out of
+    /// memory, 3 out of ticks. An unknown pid is a run-time error.
+    Wait,
+    /// `(token, pid, j) -> (token, char)`: code point `j` of the error
+    /// message of an ended proc; -1 past the end.
+    ExitChar,
+    /// `token -> token`: lets the other procs run first.
+    Yield,
 }
 
 /// What a primitive takes and gives, and whether it has an effect.
@@ -586,6 +612,14 @@ impl PrimOp {
         PrimOp::Exit,
         PrimOp::ArgCount,
         PrimOp::ArgChar,
+        PrimOp::Spawn,
+        PrimOp::ProcSelf,
+        PrimOp::NewChan,
+        PrimOp::Send,
+        PrimOp::Recv,
+        PrimOp::Wait,
+        PrimOp::ExitChar,
+        PrimOp::Yield,
     ];
 
     /// The name in the text form, e.g. `iadd`.
@@ -647,6 +681,14 @@ impl PrimOp {
             Exit => "exit",
             ArgCount => "argcount",
             ArgChar => "argchar",
+            Spawn => "spawn",
+            ProcSelf => "procself",
+            NewChan => "newchan",
+            Send => "send",
+            Recv => "recv",
+            Wait => "wait",
+            ExitChar => "exitchar",
+            Yield => "yield",
         }
     }
 
@@ -688,6 +730,13 @@ impl PrimOp {
             HOpen => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },
             ArgCount => PrimSig { args: &[Value], results: &[Value, Int64], effect: true },
             ArgChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value, Int64], effect: true },
+            Spawn => PrimSig { args: &[Value, Value, Int64, Int64], results: &[Value, Int64], effect: true },
+            ProcSelf | NewChan => PrimSig { args: &[Value], results: &[Value, Int64], effect: true },
+            Send => PrimSig { args: &[Value, Int64, Value], results: &[Value], effect: true },
+            Recv => PrimSig { args: &[Value, Int64], results: &[Value, Value], effect: true },
+            Wait => PrimSig { args: &[Value, Int64], results: &[Value, Int64], effect: true },
+            ExitChar => PrimSig { args: &[Value, Int64, Int64], results: &[Value, Int64], effect: true },
+            Yield => PrimSig { args: &[Value], results: &[Value], effect: true },
         }
     }
 }

@@ -414,6 +414,14 @@ impl Lowerer<'_> {
             "lull'exit" => self.io_prim(name, 1, PrimOp::Exit, false),
             "lull'argCount" => self.io_prim(name, 0, PrimOp::ArgCount, true),
             "lull'argChar" => self.io_prim(name, 2, PrimOp::ArgChar, true),
+            "lull'self" => self.io_prim(name, 0, PrimOp::ProcSelf, true),
+            "lull'newChan" => self.io_prim(name, 0, PrimOp::NewChan, true),
+            "lull'wait" => self.io_prim(name, 1, PrimOp::Wait, true),
+            "lull'exitChar" => self.io_prim(name, 2, PrimOp::ExitChar, true),
+            "lull'yield" => self.io_prim(name, 0, PrimOp::Yield, false),
+            "lull'spawn" => self.proc_prim(name, &[false, true, true], PrimOp::Spawn, Some(true)),
+            "lull'send" => self.proc_prim(name, &[true, false], PrimOp::Send, None),
+            "lull'recv" => self.proc_prim(name, &[true], PrimOp::Recv, Some(false)),
             "lull'unsafePerformIO" => self.memo(name.into(), |l| {
                 let m = l.b.var("m", Rep::Value);
                 let (w1, r) = (l.b.var("w", Rep::Value), l.b.var("r", Rep::Value));
@@ -533,6 +541,50 @@ impl Lowerer<'_> {
             let body = ps.iter().zip(&raws).zip(boxes).rev().fold(body, |k, ((p, r), bx)| {
                 let bnd = l.b.var("bx", Rep::Value);
                 B::case(B::var_ref(*p), bnd, vec![Alt { pat: CPat::Con(bx, vec![*r]), body: k }], None)
+            });
+            let mut params = ps;
+            params.push(w);
+            B::lam(params, body)
+        })
+    }
+}
+
+impl Lowerer<'_> {
+    /// An IO primitive whose arguments are boxed `Int`s (`true` in
+    /// `boxed`) or values passed as they are (`false`); its result an
+    /// `i64` boxed as `Int` (`Some(true)`), a value (`Some(false)`) or `()`.
+    fn proc_prim(&mut self, name: &str, boxed: &[bool], op: PrimOp, result: Option<bool>) -> Expr {
+        self.memo(name.into(), |l| {
+            let ps = l.vars(boxed.len());
+            let w = l.b.var("w", Rep::Value);
+            let raws: Vec<Option<VarId>> = boxed.iter().map(|b| b.then(|| l.b.var("n", Rep::Int64))).collect();
+            let w1 = l.b.var("w", Rep::Value);
+            let mut operands = vec![B::var_ref(w)];
+            operands.extend(ps.iter().zip(&raws).map(|(p, r)| B::var_ref(r.unwrap_or(*p))));
+            let body = match result {
+                Some(true) => {
+                    let r = l.b.var("r", Rep::Int64);
+                    let res =
+                        B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.int, vec![B::var_ref(r)])]);
+                    B::let_strict(vec![w1, r], B::prim(op, operands), res)
+                }
+                Some(false) => {
+                    let r = l.b.var("r", Rep::Value);
+                    let res = B::con(l.known.io_res, vec![B::var_ref(w1), B::var_ref(r)]);
+                    B::let_strict(vec![w1, r], B::prim(op, operands), res)
+                }
+                None => {
+                    let res = B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.unit, vec![])]);
+                    B::let_strict(vec![w1], B::prim(op, operands), res)
+                }
+            };
+            let int = l.known.int;
+            let body = ps.iter().zip(&raws).rev().fold(body, |k, (p, r)| match r {
+                Some(r) => {
+                    let bnd = l.b.var("bx", Rep::Value);
+                    B::case(B::var_ref(*p), bnd, vec![Alt { pat: CPat::Con(int, vec![*r]), body: k }], None)
+                }
+                None => k,
             });
             let mut params = ps;
             params.push(w);

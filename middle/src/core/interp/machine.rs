@@ -48,6 +48,7 @@
 
 use super::compile::{Alts, Atom, Build, CaseCode, Code, GlobalCode, Program, StrCode};
 use super::limits::{EvalError, LimitHit, Limits, Stats};
+use super::procs::{ExitReason, Procs, BLOCK};
 use super::value::{alloc, live_bytes, set_thunk, Env, Head, Obj, Thunk, Val};
 use crate::core::ir::PrimOp;
 use std::io::{Read, Write};
@@ -196,13 +197,17 @@ pub(crate) struct Machine<'p> {
     pub prog: &'p Program,
     pub globals: Vec<Val<'p>>,
     closed: Vec<Val<'p>>,
-    args: Vec<Val<'p>>,
-    locals: Vec<Val<'p>>,
-    conts: Vec<Frame<'p>>,
-    eb: usize,
-    lb: usize,
-    lbase: usize,
-    argbase: usize,
+    pub(super) args: Vec<Val<'p>>,
+    pub(super) locals: Vec<Val<'p>>,
+    pub(super) conts: Vec<Frame<'p>>,
+    pub(super) eb: usize,
+    pub(super) lb: usize,
+    pub(super) lbase: usize,
+    pub(super) argbase: usize,
+    /// The procs and channels (Note [Procs in the interpreter]).
+    pub(super) procs: Procs<'p>,
+    /// How many runs of the evaluator's loop are nested (switches only at 1).
+    depth: u32,
     pub steps: u64,
     max_steps: u64,
     max_memory: u64,
@@ -258,6 +263,8 @@ impl<'p> Machine<'p> {
             lb: 0,
             lbase: 0,
             argbase: 0,
+            procs: Procs::default(),
+            depth: 0,
             steps: 0,
             max_steps: limits.max_steps.unwrap_or(u64::MAX),
             max_memory: limits.max_memory.unwrap_or(u64::MAX),
@@ -365,7 +372,32 @@ impl<'p> Machine<'p> {
         if self.steps & TIME_CHECK_MASK == 0 {
             self.check_time()?;
         }
+        if self.procs.active {
+            self.proc_tick();
+            if self.procs.budget_hit.is_some() {
+                // The carrier of the budget: exit_reason (procs.rs) reads
+                // budget_hit first.
+                return Err(EvalError::Loop.into());
+            }
+        }
         self.check_memory()
+    }
+
+    /// The bytes of the evaluator's stacks (the running proc's).
+    pub(super) fn stack_bytes(&self) -> u64 {
+        (self.locals.capacity() + self.args.capacity()) as u64 * super::value::VAL_BYTES
+            + self.conts.capacity() as u64 * frame_bytes()
+    }
+
+    pub(super) fn io_prog_name(&self) -> String {
+        self.io.prog_name.clone()
+    }
+
+    /// Write to standard error (handle 2), unbuffered.
+    pub(super) fn write_stderr(&mut self, bytes: &[u8]) {
+        self.flush();
+        let _ = self.io.err.write_all(bytes);
+        let _ = self.io.err.flush();
     }
 
     pub fn check_time(&self) -> R<()> {
@@ -484,9 +516,49 @@ impl<'p> Machine<'p> {
 
     /// The main loop: run until a value returns to continuation depth
     /// `base` with no pending arguments.
-    fn run(&mut self, mut mode: Mode<'p>, base: usize) -> R<Val<'p>> {
+    fn run(&mut self, mode: Mode<'p>, base: usize) -> R<Val<'p>> {
+        self.depth += 1;
+        let r = self.run_procs(mode, base);
+        self.depth -= 1;
+        r
+    }
+
+    /// The evaluator's loop, with the scheduler's switches between steps
+    /// (Note [Procs in the interpreter] in procs.rs).
+    fn run_procs(&mut self, mut mode: Mode<'p>, base: usize) -> R<Val<'p>> {
+        let owner = self.procs.cur;
         loop {
-            mode = match mode {
+            if self.procs.switch_due && self.depth == 1 {
+                mode = self.reschedule(mode)?;
+            }
+            let b = if self.procs.cur == owner { base } else { 0 };
+            match self.step(mode, b) {
+                Ok(Ok(m)) => mode = m,
+                Ok(Err(v)) => {
+                    if self.procs.cur == owner {
+                        return Ok(v);
+                    }
+                    mode = self.end_proc(ExitReason::Normal)?;
+                }
+                Err(e) => {
+                    if self.procs.cur == owner || self.depth != 1 {
+                        return Err(e);
+                    }
+                    match self.exit_reason(&e) {
+                        Some(why) => mode = self.end_proc(why)?,
+                        None => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+
+    /// One step: the next mode, or `Err(v)` when the value `v` reaches the
+    /// frame at `base` (the run is over).
+    #[inline(always)]
+    fn step(&mut self, mode: Mode<'p>, base: usize) -> R<Result<Mode<'p>, Val<'p>>> {
+        {
+            Ok(Ok(match mode {
                 Mode::Eval(code) => self.eval(code)?,
                 Mode::Ret(Val::Ptr(p)) => {
                     let pending = self.args.len() - self.argbase;
@@ -494,7 +566,7 @@ impl<'p> Machine<'p> {
                         Obj::Thunk(cell) => self.enter_thunk(&p, cell)?,
                         _ if pending == 0 => match self.pop_frame(Val::Ptr(p), base)? {
                             Ok(m) => m,
-                            Err(v) => return Ok(v),
+                            Err(v) => return Ok(Err(v)),
                         },
                         Obj::Fun { code, env } => {
                             let arity = code.arity as usize;
@@ -548,10 +620,10 @@ impl<'p> Machine<'p> {
                     }
                     match self.pop_frame(v, base)? {
                         Ok(m) => m,
-                        Err(v) => return Ok(v),
+                        Err(v) => return Ok(Err(v)),
                     }
                 }
-            };
+            }))
         }
     }
 
@@ -588,7 +660,12 @@ impl<'p> Machine<'p> {
             let st = cell.borrow();
             match &*st {
                 Thunk::Done(w) => return Ok(Mode::Ret(w.clone())),
-                Thunk::Blackhole => return Err(EvalError::Loop.into()),
+                Thunk::Blackhole => {
+                    return match self.wait_blackhole(p)? {
+                        Some(m) => Ok(m),
+                        None => Err(EvalError::Loop.into()),
+                    };
+                }
                 Thunk::Pending { .. } | Thunk::Str { .. } => {}
             }
         }
@@ -767,6 +844,9 @@ impl<'p> Machine<'p> {
             Code::Prim(op, atoms) => {
                 let mut out = [Val::Int(0), Val::Int(0)];
                 let n = self.prim(*op, atoms, &mut out)?;
+                if n == BLOCK {
+                    return self.block(code);
+                }
                 if n != 1 {
                     return Err(rt(format!("primitive {op} has {n} results but is used as an expression")));
                 }
@@ -776,6 +856,9 @@ impl<'p> Machine<'p> {
             Code::PrimBind(op, atoms, body) => {
                 let mut out = [Val::Int(0), Val::Int(0)];
                 let n = self.prim(*op, atoms, &mut out)?;
+                if n == BLOCK {
+                    return self.block(code);
+                }
                 for v in out.into_iter().take(n) {
                     self.locals.push(v);
                 }
@@ -1013,6 +1096,55 @@ impl<'p> Machine<'p> {
                 out[1] = Val::Int(self.arg_char(i, j));
                 return Ok(2);
             }
+            Spawn => {
+                let tok = arg(self, 0)?;
+                let action = arg(self, 1)?;
+                let (memory, ticks) = (int(self, 2)?, int(self, 3)?);
+                out[1] = Val::Int(self.prim_spawn(action, memory, ticks)?);
+                out[0] = tok;
+                return Ok(2);
+            }
+            ProcSelf | NewChan => {
+                out[0] = arg(self, 0)?;
+                out[1] = Val::Int(if op == ProcSelf { self.prim_self() } else { self.prim_newchan() });
+                return Ok(2);
+            }
+            Send => {
+                let tok = arg(self, 0)?;
+                let c = int(self, 1)?;
+                let v = arg(self, 2)?;
+                self.prim_send(c, v)?;
+                tok
+            }
+            Recv => {
+                let tok = arg(self, 0)?;
+                let c = int(self, 1)?;
+                let Some(v) = self.prim_recv(c)? else { return Ok(BLOCK) };
+                out[0] = tok;
+                out[1] = v;
+                return Ok(2);
+            }
+            Wait => {
+                let tok = arg(self, 0)?;
+                let pid = int(self, 1)?;
+                let Some(k) = self.prim_wait(pid)? else { return Ok(BLOCK) };
+                out[0] = tok;
+                out[1] = Val::Int(k);
+                return Ok(2);
+            }
+            ExitChar => {
+                let tok = arg(self, 0)?;
+                let (pid, j) = (int(self, 1)?, int(self, 2)?);
+                out[1] = Val::Int(self.prim_exit_char(pid, j)?);
+                out[0] = tok;
+                return Ok(2);
+            }
+            Yield => {
+                if self.procs.active {
+                    self.procs.switch_due = true;
+                }
+                arg(self, 0)?
+            }
         };
         out[0] = r;
         Ok(1)
@@ -1050,6 +1182,7 @@ impl<'p> Machine<'p> {
                 }
             }
             2 => {
+                self.procs.note_stderr(bytes);
                 let _ = self.io.err.write_all(bytes);
                 let _ = self.io.err.flush();
             }

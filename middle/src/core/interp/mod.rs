@@ -82,6 +82,7 @@
 mod compile;
 mod limits;
 mod machine;
+mod procs;
 mod readback;
 mod value;
 
