@@ -148,6 +148,8 @@ static struct lull_options options_of(const lull_runtime *rt) {
 static struct lull_proc *new_proc(struct lull_crate *c, char **err) {
     struct lull_escape esc;
     esc.err_len = 0;
+    esc.child = false;
+    esc.exited = false;
     struct lull_escape *outer = lull_escape;
     struct lull_options o = options_of(c->rt);
     struct lull_proc *host_proc = lull_current_proc;
@@ -688,6 +690,8 @@ static int run_job(struct lull_proc *p, void *arg) {
     struct job *j = arg;
     struct lull_escape esc;
     esc.err_len = 0;
+    esc.child = false;
+    esc.exited = false;
     if (sigsetjmp(esc.jb, 1) != 0) {
         lull_escape = NULL;
         j->failed = true;
