@@ -44,22 +44,13 @@ void lull_escape_with(int status, const char *msg) {
 volatile int lull_in_stdio;
 const char *lull_error_prefix;
 
-static _Noreturn void vfail(int status, const char *fmt, va_list ap) {
-    if (lull_escape != NULL) {
-        char msg[4096];
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        lull_escape_with(status, msg);
-    }
-    if (!lull_in_stdio) {
-        fflush(stdout);
-        lull_io_flush_files();
-    }
+void lull_write_error(int status, const char *msg) {
     char buf[4096];
     int n = snprintf(buf, sizeof buf, "%s", status == 1 && lull_error_prefix != NULL ? lull_error_prefix : "error: ");
     if (n < 0 || (size_t)n >= sizeof buf / 2) {
         n = snprintf(buf, sizeof buf, "error: ");
     }
-    int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+    int m = snprintf(buf + n, sizeof buf - (size_t)n - 1, "%s", msg);
     size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
     if (len > sizeof buf - 2) {
         len = sizeof buf - 2;
@@ -67,6 +58,17 @@ static _Noreturn void vfail(int status, const char *fmt, va_list ap) {
     buf[len++] = '\n';
     ssize_t w = write(2, buf, len);
     (void)w;
+}
+
+static _Noreturn void vfail(int status, const char *fmt, va_list ap) {
+    char msg[4096];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    lull_escape_with(status, msg); /* returns when there is no escape */
+    if (!lull_in_stdio) {
+        fflush(stdout);
+        lull_io_flush_files();
+    }
+    lull_write_error(status, msg);
     _exit(status);
 }
 
@@ -100,7 +102,7 @@ void lull_format_bytes(char *buf, size_t n, uint64_t bytes) {
 }
 
 _Noreturn void lull_memory_limit(struct lull_proc *proc) {
-    proc->stop = proc->memory_budget ? LULL_STOP_MEMORY : LULL_STOP_FATAL;
+    lull_stop_for_memory(proc);
     char b[64];
     lull_format_bytes(b, sizeof b, proc->opts.max_memory);
     lull_fail(2, "memory limit of %s reached (--max-memory)", b);

@@ -73,7 +73,7 @@ static size_t stack_bytes(const char *env, size_t dflt, const struct lull_option
 
 /* Stacks, heap and fuel of a new proc. */
 static void proc_init(struct lull_proc *proc, const char *ds_env, const char *ns_env, size_t stack_default,
-                      size_t guard, size_t nursery_default) {
+                      size_t guard, const char *nursery_env, size_t nursery_default) {
     const struct lull_options *opts = &proc->opts;
     proc->regs.svc = lull_rt_services;
     proc->guard_bytes = guard;
@@ -96,7 +96,7 @@ static void proc_init(struct lull_proc *proc, const char *ds_env, const char *ns
     proc->ns_lo = proc->ns_map + guard;
     proc->ns_hi = proc->ns_map + proc->ns_map_bytes;
 
-    size_t nursery = env_bytes("LULL_NURSERY", nursery_default);
+    size_t nursery = env_bytes(nursery_env, nursery_default);
     /* A small memory limit gets a small nursery, so that a program with
      * little live data runs within it. */
     if (opts->max_memory / 4 < nursery) {
@@ -120,7 +120,7 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     proc->pid = 1;
     lull_stackmap_add_program(prog);
     lull_current_proc = proc;
-    proc_init(proc, "LULL_DATA_STACK", "LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES, LULL_GUARD_BYTES,
+    proc_init(proc, "LULL_DATA_STACK", "LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES, LULL_GUARD_BYTES, "LULL_NURSERY",
               LULL_NURSERY_DEFAULT_BYTES);
     return proc;
 }
@@ -136,9 +136,8 @@ struct lull_proc *lull_proc_new_child(const struct lull_proc *parent, uint64_t m
         proc->opts.max_memory = memory;
         proc->memory_budget = true;
     }
-    size_t nursery = env_bytes("LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
     proc_init(proc, "LULL_PROC_STACK", "LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, LULL_PROC_GUARD_BYTES,
-              nursery);
+              "LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
     return proc;
 }
 
@@ -216,7 +215,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
         bool in_ns_guard = addr >= proc->ns_map && addr < proc->ns_lo;
         bool in_ds_guard = addr >= (char *)proc->ds_limit && addr < (char *)proc->ds_limit + proc->guard_bytes;
         if ((in_ns_guard && proc->ns_capped) || (in_ds_guard && proc->ds_capped)) {
-            proc->stop = proc->memory_budget ? LULL_STOP_MEMORY : LULL_STOP_FATAL;
+            lull_stop_for_memory(proc);
             format_limit(lim, sizeof lim, proc->opts.max_memory);
             snprintf(msg, sizeof msg, "memory limit of %s reached (--max-memory)", lim);
             status = 2;

@@ -128,6 +128,9 @@ struct lull_object *lull_ds_pop(struct lull_proc *proc);
  * _exit(status). */
 _Noreturn void lull_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void lull_internal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* `PROG: msg` (status 1, in io mode) or `error: msg` on standard error,
+ * as the fatal exits write it. */
+void lull_write_error(int status, const char *msg);
 _Noreturn void lull_memory_limit(struct lull_proc *proc);
 _Noreturn void lull_out_of_memory(struct lull_proc *proc);
 /* `256 MiB`, `1000 bytes`: like the interpreter's format_bytes. */

@@ -322,18 +322,6 @@ void lull_sched_preempt(struct lull_proc *proc) {
 
 /* ---- a proc's life --------------------------------------------------------- */
 
-static void write_err(const char *s) {
-    size_t n = strlen(s);
-    while (n > 0) {
-        ssize_t w = write(2, s, n);
-        if (w <= 0) {
-            return;
-        }
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
 /* The proc ended: record why, wake who waits for it, run the next one. */
 static _Noreturn void finish(struct lull_proc *proc, int kind, const char *msg) {
     struct pid_rec *r = &S.pids[proc->pid - 1];
@@ -385,9 +373,7 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
             lull_in_stdio = 1;
             fflush(stdout);
             lull_in_stdio = 0;
-            char line[sizeof esc.msg + 600];
-            snprintf(line, sizeof line, "%s%s\n", lull_error_prefix != NULL ? lull_error_prefix : "error: ", esc.msg);
-            write_err(line);
+            lull_write_error(1, esc.msg);
         }
     }
     lull_escape = NULL;

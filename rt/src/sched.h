@@ -28,6 +28,11 @@ enum lull_exit_kind {
     LULL_EXIT_OUT_OF_TICKS = 3,
 };
 
+/* The memory limit stops the proc: its budget, or the whole run's limit.
+ * (A macro: sched.h does not see struct lull_proc.) */
+#define lull_stop_for_memory(proc) \
+    ((proc)->stop = (proc)->memory_budget ? LULL_STOP_MEMORY : LULL_STOP_FATAL)
+
 /* Is the scheduler on (has a proc been spawned)? */
 extern bool lull_sched_active;
 

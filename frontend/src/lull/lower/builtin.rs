@@ -419,9 +419,12 @@ impl Lowerer<'_> {
             "lull'wait" => self.io_prim(name, 1, PrimOp::Wait, true),
             "lull'exitChar" => self.io_prim(name, 2, PrimOp::ExitChar, true),
             "lull'yield" => self.io_prim(name, 0, PrimOp::Yield, false),
-            "lull'spawn" => self.proc_prim(name, &[false, true, true], PrimOp::Spawn, Some(true)),
-            "lull'send" => self.proc_prim(name, &[true, false], PrimOp::Send, None),
-            "lull'recv" => self.proc_prim(name, &[true], PrimOp::Recv, Some(false)),
+            "lull'spawn" => {
+                let i = Some(self.known.int);
+                self.proc_prim(name, &[None, i, i], PrimOp::Spawn, Some(true))
+            }
+            "lull'send" => self.proc_prim(name, &[Some(self.known.int), None], PrimOp::Send, None),
+            "lull'recv" => self.proc_prim(name, &[Some(self.known.int)], PrimOp::Recv, Some(false)),
             "lull'unsafePerformIO" => self.memo(name.into(), |l| {
                 let m = l.b.var("m", Rep::Value);
                 let (w1, r) = (l.b.var("w", Rep::Value), l.b.var("r", Rep::Value));
@@ -520,44 +523,20 @@ impl Lowerer<'_> {
     /// boxed `Int`/`Char` arguments; `result` when the primitive gives an
     /// `i64` (boxed as `Int`), else the result is `()`.
     fn io_prim(&mut self, name: &str, nargs: usize, op: PrimOp, result: bool) -> Expr {
-        self.memo(name.into(), |l| {
-            let ps = l.vars(nargs);
-            let w = l.b.var("w", Rep::Value);
-            let raws: Vec<VarId> = (0..nargs).map(|_| l.b.var("n", Rep::Int64)).collect();
-            let w1 = l.b.var("w", Rep::Value);
-            let mut operands = vec![B::var_ref(w)];
-            operands.extend(raws.iter().map(|r| B::var_ref(*r)));
-            let body = if result {
-                let r = l.b.var("r", Rep::Int64);
-                let res = B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.int, vec![B::var_ref(r)])]);
-                B::let_strict(vec![w1, r], B::prim(op, operands), res)
-            } else {
-                let res = B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.unit, vec![])]);
-                B::let_strict(vec![w1], B::prim(op, operands), res)
-            };
-            // Chars and Ints are both boxes of one i64 field: unbox with
-            // the constructor the argument's type has.
-            let boxes = prim_arg_boxes(name, l);
-            let body = ps.iter().zip(&raws).zip(boxes).rev().fold(body, |k, ((p, r), bx)| {
-                let bnd = l.b.var("bx", Rep::Value);
-                B::case(B::var_ref(*p), bnd, vec![Alt { pat: CPat::Con(bx, vec![*r]), body: k }], None)
-            });
-            let mut params = ps;
-            params.push(w);
-            B::lam(params, body)
-        })
+        // Chars and Ints are both boxes of one i64 field: unbox with the
+        // constructor the argument's type has.
+        let boxes: Vec<Option<ConRef>> = prim_arg_boxes(name, self).into_iter().take(nargs).map(Some).collect();
+        self.proc_prim(name, &boxes, op, if result { Some(true) } else { None })
     }
-}
 
-impl Lowerer<'_> {
-    /// An IO primitive whose arguments are boxed `Int`s (`true` in
-    /// `boxed`) or values passed as they are (`false`); its result an
-    /// `i64` boxed as `Int` (`Some(true)`), a value (`Some(false)`) or `()`.
-    fn proc_prim(&mut self, name: &str, boxed: &[bool], op: PrimOp, result: Option<bool>) -> Expr {
+    /// An IO primitive whose arguments are unboxed with the constructor
+    /// given (`Some`) or passed as they are (`None`); its result an `i64`
+    /// boxed as `Int` (`Some(true)`), a value (`Some(false)`) or `()`.
+    fn proc_prim(&mut self, name: &str, boxes: &[Option<ConRef>], op: PrimOp, result: Option<bool>) -> Expr {
         self.memo(name.into(), |l| {
-            let ps = l.vars(boxed.len());
+            let ps = l.vars(boxes.len());
             let w = l.b.var("w", Rep::Value);
-            let raws: Vec<Option<VarId>> = boxed.iter().map(|b| b.then(|| l.b.var("n", Rep::Int64))).collect();
+            let raws: Vec<Option<VarId>> = boxes.iter().map(|b| b.map(|_| l.b.var("n", Rep::Int64))).collect();
             let w1 = l.b.var("w", Rep::Value);
             let mut operands = vec![B::var_ref(w)];
             operands.extend(ps.iter().zip(&raws).map(|(p, r)| B::var_ref(r.unwrap_or(*p))));
@@ -578,13 +557,12 @@ impl Lowerer<'_> {
                     B::let_strict(vec![w1], B::prim(op, operands), res)
                 }
             };
-            let int = l.known.int;
-            let body = ps.iter().zip(&raws).rev().fold(body, |k, (p, r)| match r {
-                Some(r) => {
+            let body = ps.iter().zip(&raws).zip(boxes).rev().fold(body, |k, ((p, r), bx)| match (r, bx) {
+                (Some(r), Some(bx)) => {
                     let bnd = l.b.var("bx", Rep::Value);
-                    B::case(B::var_ref(*p), bnd, vec![Alt { pat: CPat::Con(int, vec![*r]), body: k }], None)
+                    B::case(B::var_ref(*p), bnd, vec![Alt { pat: CPat::Con(*bx, vec![*r]), body: k }], None)
                 }
-                None => k,
+                _ => k,
             });
             let mut params = ps;
             params.push(w);
