@@ -53,8 +53,12 @@ pub const PROC_OFFSET_FUEL: u32 = 24;
 pub const PROC_OFFSET_NURSERY_LO: u32 = 32;
 /// The nursery's size in bytes (see [`PROC_OFFSET_NURSERY_LO`]).
 pub const PROC_OFFSET_NURSERY_SIZE: u32 = 40;
+/// Byte offset of the data stack's checked limit (`LULL_PROC_OFFSET_DS_CHECK`;
+/// Note [Segmented stacks] in `rt/src/segment.c`): an entry whose sp is
+/// beyond it calls the `ds_overflow` service.
+pub const PROC_OFFSET_DS_CHECK: u32 = 48;
 /// Byte offset of the proc's copy of the service table (`LULL_PROC_OFFSET_SVC`).
-pub const PROC_OFFSET_SVC: u32 = 48;
+pub const PROC_OFFSET_SVC: u32 = 56;
 
 /// The one symbol a crate exports: its entry (`LULL_ENTRY_SYMBOL`; Note
 /// [Crate entries] in `rt/include/lull_rt.h`).
@@ -63,13 +67,13 @@ pub const ENTRY_SYMBOL: &str = "lull_entry";
 /// The version of the service table this back end compiles against
 /// (`LULL_SERVICES_VERSION`; Note [The service table] in
 /// `rt/include/lull_rt.h`).
-pub const SERVICES_VERSION: u32 = 2;
+pub const SERVICES_VERSION: u32 = 3;
 
 /// The runtime services in table order, by the names of their fields in
 /// `struct lull_services`; the table starts with two words (version and
 /// size), so service `i` is at byte offset `16 + 8 * i`
 /// (`LULL_SVC_OFFSET_*`).
-pub const SERVICES: [&str; 39] = [
+pub const SERVICES: [&str; 41] = [
     "gc",
     "make_pap",
     "rigid_apply",
@@ -109,6 +113,8 @@ pub const SERVICES: [&str; 39] = [
     "exitchar",
     "yield",
     "blackhole",
+    "morestack",
+    "ds_overflow",
 ];
 
 /// The size of the service table in bytes (`LULL_SERVICES_SIZE`).

@@ -294,6 +294,18 @@ pub fn rename_stackmaps_section(elf: &mut [u8]) -> Result<(), Error> {
             .get(name..)
             .and_then(|rest| rest.get(..STACKMAPS.len() + 1))
             .is_some_and(|s| &s[..STACKMAPS.len()] == STACKMAPS && s[STACKMAPS.len()] == 0);
+        // The split-stack note makes gold rewrite calls into the runtime
+        // (which is not split-stack) to __morestack_non_split, which fails
+        // on our prologues; the runtime's C code has its room below each
+        // segment's limit instead (Note [Segmented stacks] in
+        // rt/src/segment.c). Renamed, linkers ignore the section.
+        let is_split_note = names
+            .get(name..)
+            .and_then(|rest| rest.get(..SPLIT_NOTE.len() + 1))
+            .is_some_and(|s| &s[..SPLIT_NOTE.len()] == SPLIT_NOTE && s[SPLIT_NOTE.len()] == 0);
+        if is_split_note {
+            elf[h..h + 4].copy_from_slice(&(name as u32 + 1).to_le_bytes());
+        }
         if is_stackmaps {
             let flags = read_u64(elf, h + 8).ok_or_else(|| bad("section header out of bounds"))?;
             elf[h..h + 4].copy_from_slice(&(name as u32 + 1).to_le_bytes());
@@ -302,6 +314,8 @@ pub fn rename_stackmaps_section(elf: &mut [u8]) -> Result<(), Error> {
     }
     Ok(())
 }
+
+const SPLIT_NOTE: &[u8] = b".note.GNU-split-stack";
 
 fn read_u16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))

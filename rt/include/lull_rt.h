@@ -257,7 +257,8 @@ struct lull_proc;
 #define LULL_PROC_OFFSET_FUEL 24
 #define LULL_PROC_OFFSET_NURSERY_LO 32
 #define LULL_PROC_OFFSET_NURSERY_SIZE 40
-#define LULL_PROC_OFFSET_SVC 48
+#define LULL_PROC_OFFSET_DS_CHECK 48
+#define LULL_PROC_OFFSET_SVC 56
 
 /* struct lull_proc_regs: after struct lull_services, below. */
 
@@ -502,7 +503,7 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
  * test; _Static_asserts in services.c check them against the struct.
  * The services are documented at their declarations above.
  */
-#define LULL_SERVICES_VERSION 2
+#define LULL_SERVICES_VERSION 3
 #define LULL_SVC_OFFSET_GC 16
 #define LULL_SVC_OFFSET_MAKE_PAP 24
 #define LULL_SVC_OFFSET_RIGID_APPLY 32
@@ -542,7 +543,9 @@ _Noreturn void lull_rt_bad_case(struct lull_proc *proc, struct lull_object *v, c
 #define LULL_SVC_OFFSET_EXITCHAR 304
 #define LULL_SVC_OFFSET_YIELD 312
 #define LULL_SVC_OFFSET_BLACKHOLE 320
-#define LULL_SERVICES_SIZE 328
+#define LULL_SVC_OFFSET_MORESTACK 328
+#define LULL_SVC_OFFSET_DS_OVERFLOW 336
+#define LULL_SERVICES_SIZE 344
 
 struct lull_services {
     uint64_t version; /* LULL_SERVICES_VERSION */
@@ -593,6 +596,12 @@ struct lull_services {
      * `<<loop>>` when it is one of the proc's own update frames (the data
      * stack up to sp). */
     void (*blackhole)(struct lull_proc *proc, struct lull_object *self, lull_word **sp);
+    /* Segmented stacks (Note [Segmented stacks] in rt/src/segment.c): the
+     * generated object's __morestack jumps to `morestack` (not a C
+     * function: its own protocol, r10 = the frame size); `ds_overflow` is
+     * called by an entry whose sp is past regs.ds_check. */
+    void (*morestack)(void);
+    void (*ds_overflow)(struct lull_proc *proc); /* never returns */
 };
 
 /* The runtime's own table. */
@@ -606,6 +615,8 @@ struct lull_proc_regs {
                          lull_rt_out_of_fuel (step limit, timeout) */
     uintptr_t nursery_lo;   /* the nursery's range, for the update of a */
     uintptr_t nursery_size; /* young frame inline: Note [Inline updates] */
+    lull_word **ds_check;   /* an entry with sp beyond it calls ds_overflow:
+                               Note [Segmented stacks] in rt/src/segment.c */
     struct lull_services svc; /* a copy of the service table: Note [The service table] */
 };
 

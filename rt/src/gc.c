@@ -128,6 +128,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "sched.h"
+#include "segment.h"
 #include "stackmap.h"
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -192,9 +193,65 @@ static void reserve_heap(struct lull_gc *gc, uint64_t max_memory, size_t nursery
     gc->ranges = r;
 }
 
+/* The spawned procs' reservation: one for the OS process, readable and
+ * writable from the start (a block is committed by touching it and
+ * decommitted with MADV_DONTNEED), so that no proc adds a mapping. Its
+ * side tables and free ranges are shared; its blocks are each proc's. */
+#define SHARED_RESERVE_BYTES ((size_t)1 << 40)
+#define SHARED_RESERVE_MIN_BYTES ((size_t)16 << 30)
+
+static struct {
+    uintptr_t base, size;
+    uint8_t *chunk_space;
+    struct lull_block **chunk_block;
+    size_t nchunks;
+    struct lull_range *ranges;
+} shared_heap;
+
+static void reserve_shared(struct lull_gc *gc) {
+    if (shared_heap.base == 0) {
+        char *p = MAP_FAILED;
+        size_t bytes = SHARED_RESERVE_BYTES;
+        for (; bytes >= SHARED_RESERVE_MIN_BYTES; bytes /= 2) {
+            p = mmap(NULL, bytes + LULL_CHUNK_BYTES, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (p != MAP_FAILED) {
+                break;
+            }
+        }
+        if (p == MAP_FAILED) {
+            lull_out_of_memory(lull_current_proc);
+        }
+        char *a = (char *)(((uintptr_t)p + LULL_CHUNK_BYTES - 1) & ~(uintptr_t)(LULL_CHUNK_BYTES - 1));
+        shared_heap.base = (uintptr_t)a;
+        shared_heap.size = bytes;
+        shared_heap.nchunks = bytes >> LULL_CHUNK_SHIFT;
+        shared_heap.chunk_space = calloc(shared_heap.nchunks, sizeof *shared_heap.chunk_space);
+        shared_heap.chunk_block = calloc(shared_heap.nchunks, sizeof *shared_heap.chunk_block);
+        struct lull_range *r = malloc(sizeof *r);
+        if (shared_heap.chunk_space == NULL || shared_heap.chunk_block == NULL || r == NULL) {
+            lull_out_of_memory(lull_current_proc);
+        }
+        r->start = a;
+        r->bytes = bytes;
+        r->next = NULL;
+        shared_heap.ranges = r;
+    }
+    gc->shared = true;
+    gc->heap_base = shared_heap.base;
+    gc->heap_size = shared_heap.size;
+    gc->nchunks = shared_heap.nchunks;
+    gc->chunk_space = shared_heap.chunk_space;
+    gc->chunk_block = shared_heap.chunk_block;
+}
+
+static struct lull_range **ranges_of(struct lull_gc *gc) {
+    return gc->shared ? &shared_heap.ranges : &gc->ranges;
+}
+
 /* First fit in the free ranges. */
 static char *range_take(struct lull_gc *gc, size_t bytes) {
-    for (struct lull_range **rp = &gc->ranges; *rp != NULL; rp = &(*rp)->next) {
+    for (struct lull_range **rp = ranges_of(gc); *rp != NULL; rp = &(*rp)->next) {
         struct lull_range *r = *rp;
         if (r->bytes >= bytes) {
             char *a = r->start;
@@ -212,7 +269,7 @@ static char *range_take(struct lull_gc *gc, size_t bytes) {
 
 /* Give a range back, keeping the list sorted and coalesced. */
 static void range_give(struct lull_gc *gc, char *a, size_t bytes) {
-    struct lull_range **rp = &gc->ranges;
+    struct lull_range **rp = ranges_of(gc);
     struct lull_range *prev = NULL;
     while (*rp != NULL && (*rp)->start < a) {
         prev = *rp;
@@ -262,7 +319,7 @@ static struct lull_block *block_new(struct lull_gc *gc, size_t bytes, enum lull_
         gc->free_bytes -= bytes;
     } else {
         char *a = range_take(gc, bytes);
-        if (a == NULL || mprotect(a, bytes, PROT_READ | PROT_WRITE) != 0) {
+        if (a == NULL || (!gc->shared && mprotect(a, bytes, PROT_READ | PROT_WRITE) != 0)) {
             lull_out_of_memory(lull_current_proc);
         }
         b = lull_xmalloc(sizeof *b);
@@ -283,9 +340,13 @@ static struct lull_block *block_new(struct lull_gc *gc, size_t bytes, enum lull_
 /* Decommit a block and give its range back. */
 static void block_release(struct lull_gc *gc, struct lull_block *b) {
     gc->heap_bytes -= b->bytes;
-    void *r = mmap(b->start, b->bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-    if (r == MAP_FAILED) {
-        lull_internal("cannot decommit a heap block");
+    if (gc->shared) {
+        madvise(b->start, b->bytes, MADV_DONTNEED);
+    } else {
+        void *r = mmap(b->start, b->bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        if (r == MAP_FAILED) {
+            lull_internal("cannot decommit a heap block");
+        }
     }
     range_give(gc, (char *)b->start, b->bytes);
     free(b);
@@ -356,13 +417,35 @@ void lull_gc_init(struct lull_proc *proc, size_t nursery_bytes, bool stress) {
     gc->stress = stress;
     gc->nursery_bytes = round_chunks(nursery_bytes < LULL_CHUNK_BYTES ? LULL_CHUNK_BYTES : nursery_bytes);
     gc->major_threshold = LULL_MAJOR_THRESHOLD_MIN;
-    reserve_heap(gc, proc->opts.max_memory, gc->nursery_bytes);
+    if (proc->pooled) {
+        reserve_shared(gc);
+    } else {
+        reserve_heap(gc, proc->opts.max_memory, gc->nursery_bytes);
+    }
     set_nursery(proc, block_new(gc, gc->nursery_bytes, LULL_SPACE_NURSERY));
     reset_nursery(proc, 0);
 }
 
 void lull_gc_fini(struct lull_proc *proc) {
     struct lull_gc *gc = &proc->gc;
+    if (gc->shared) {
+        /* Give every block back to the shared reservation. */
+        struct lull_block *lists[4] = {gc->old_first, gc->free_blocks, gc->from_first, gc->nursery};
+        gc->nursery->next = NULL;
+        for (int i = 0; i < 4; i++) {
+            struct lull_block *b = lists[i];
+            while (b != NULL) {
+                struct lull_block *n = b->next;
+                set_space(gc, b, LULL_SPACE_NONE);
+                block_release(gc, b);
+                b = n;
+            }
+        }
+        free(gc->remembered.items);
+        free(gc->static_roots.items);
+        memset(gc, 0, sizeof *gc);
+        return;
+    }
     struct lull_block *b = gc->old_first;
     while (b != NULL) {
         struct lull_block *n = b->next;
@@ -645,7 +728,9 @@ void lull_gc_collect(struct lull_proc *proc, uint64_t words, bool force_major) {
     /* The native stack in use (when we run on the proc's stack: not in
      * the runtime's tests). */
     char *rsp = __builtin_frame_address(0);
-    uint64_t ns_bytes = rsp > proc->ns_lo && rsp <= proc->ns_hi ? (uint64_t)(proc->ns_hi - rsp) : 0;
+    uint64_t ns_bytes = proc->pooled                                 ? lull_seg_in_use(proc, rsp)
+                        : rsp > proc->ns_lo && rsp <= proc->ns_hi ? (uint64_t)(proc->ns_hi - rsp)
+                                                                  : 0;
     if (ns_bytes > proc->ns_peak_bytes) {
         proc->ns_peak_bytes = ns_bytes;
     }

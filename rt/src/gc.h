@@ -72,6 +72,7 @@ struct lull_gc {
     struct lull_block **chunk_block;   /* the block holding each chunk */
     size_t nchunks;
     struct lull_range *ranges;         /* free uncommitted ranges, by address */
+    bool shared; /* the reservation is the spawned procs' shared one (Note [The heap]) */
 
     struct lull_block *nursery;
     struct lull_block *old_first, *old_last; /* in allocation order */

@@ -31,6 +31,7 @@
 #include "escape.h"
 #include "proc.h"
 #include "sched.h"
+#include "segment.h"
 #include "stackmap.h"
 
 static size_t env_bytes(const char *name, size_t dflt) {
@@ -72,10 +73,10 @@ static size_t stack_bytes(const char *env, size_t dflt, const struct lull_option
 }
 
 /* Stacks, heap and fuel of a new proc. */
-static void proc_init(struct lull_proc *proc, const char *ds_env, const char *ns_env, size_t stack_default,
-                      size_t guard, const char *nursery_env, size_t nursery_default) {
+/* Main's stacks: their own mappings with guard regions. */
+static void own_stacks(struct lull_proc *proc, const char *ds_env, const char *ns_env, size_t stack_default,
+                       size_t guard) {
     const struct lull_options *opts = &proc->opts;
-    proc->regs.svc = lull_rt_services;
     proc->guard_bytes = guard;
     size_t ds = stack_bytes(ds_env, stack_default, opts, &proc->ds_capped);
     proc->ds_map_bytes = ds + guard;
@@ -95,6 +96,27 @@ static void proc_init(struct lull_proc *proc, const char *ds_env, const char *ns
     }
     proc->ns_lo = proc->ns_map + guard;
     proc->ns_hi = proc->ns_map + proc->ns_map_bytes;
+    proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
+}
+
+/* A spawned proc's stacks: from the pool (Note [Segmented stacks] in
+ * segment.c), no mapping of their own. */
+static void pooled_stacks(struct lull_proc *proc) {
+    const struct lull_options *opts = &proc->opts;
+    bool ds_capped = false, ns_capped = false;
+    size_t ds = stack_bytes("LULL_PROC_DATA_STACK", LULL_PROC_DATA_STACK_DEFAULT_BYTES, opts, &ds_capped);
+    size_t ns = stack_bytes("LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, opts, &ns_capped);
+    lull_seg_init(proc, ds, ns);
+    /* The block is a power of two; the check keeps to the size asked. */
+    proc->ds_limit = proc->ds_base + ds / sizeof(lull_word *);
+    proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
+    proc->ds_capped = ds_capped;
+    proc->ns_capped = ns_capped;
+}
+
+/* Heap and fuel of a new proc (its stacks are set). */
+static void proc_init(struct lull_proc *proc, const char *nursery_env, size_t nursery_default) {
+    const struct lull_options *opts = &proc->opts;
 
     size_t nursery = env_bytes(nursery_env, nursery_default);
     /* A small memory limit gets a small nursery, so that a program with
@@ -120,8 +142,9 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     proc->pid = 1;
     lull_stackmap_add_program(prog);
     lull_current_proc = proc;
-    proc_init(proc, "LULL_DATA_STACK", "LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES, LULL_GUARD_BYTES, "LULL_NURSERY",
-              LULL_NURSERY_DEFAULT_BYTES);
+    proc->regs.svc = lull_rt_services;
+    own_stacks(proc, "LULL_DATA_STACK", "LULL_NATIVE_STACK", LULL_STACK_DEFAULT_BYTES, LULL_GUARD_BYTES);
+    proc_init(proc, "LULL_NURSERY", LULL_NURSERY_DEFAULT_BYTES);
     return proc;
 }
 
@@ -136,15 +159,20 @@ struct lull_proc *lull_proc_new_child(const struct lull_proc *parent, uint64_t m
         proc->opts.max_memory = memory;
         proc->memory_budget = true;
     }
-    proc_init(proc, "LULL_PROC_STACK", "LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, LULL_PROC_GUARD_BYTES,
-              "LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
+    proc->regs.svc = lull_rt_services;
+    pooled_stacks(proc);
+    proc_init(proc, "LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
     return proc;
 }
 
 void lull_proc_free(struct lull_proc *proc) {
     lull_gc_fini(proc);
-    munmap(proc->ds_map, proc->ds_map_bytes);
-    munmap(proc->ns_map, proc->ns_map_bytes);
+    if (proc->pooled) {
+        lull_seg_fini(proc);
+    } else {
+        munmap(proc->ds_map, proc->ds_map_bytes);
+        munmap(proc->ns_map, proc->ns_map_bytes);
+    }
     free(proc->roots.items);
     if (lull_current_proc == proc) {
         lull_current_proc = NULL;
@@ -291,6 +319,7 @@ static void *run_thread(void *p) {
     stack_t old;
     char *mine;
     install_handler(&old, &mine);
+    lull_seg_set_limit(0); /* main's prologues never call __morestack */
     lull_current_proc = a->proc;
     a->result = a->fn(a->proc, a->arg);
     lull_current_proc = NULL;

@@ -16,7 +16,7 @@
 #define LULL_GUARD_BYTES ((size_t)1 << 20)
 /* A spawned proc's stacks and nursery (Note [Procs] in sched.c). */
 #define LULL_PROC_STACK_DEFAULT_BYTES ((size_t)256 << 20)
-#define LULL_PROC_GUARD_BYTES ((size_t)1 << 16)
+#define LULL_PROC_DATA_STACK_DEFAULT_BYTES ((size_t)32 << 20)
 #define LULL_PROC_NURSERY_DEFAULT_BYTES ((size_t)64 << 10)
 
 /* The limits and options of a run. */
@@ -99,6 +99,17 @@ struct lull_proc {
     bool memory_budget;
     struct lull_escape *escape;
     struct lull_msg *start;
+
+    /* A spawned proc's stacks come from the pool (Note [Segmented stacks]
+     * in segment.c): its current native segment (ns_lo, ns_hi are its
+     * bounds), the bytes of the older segments in use, the most its
+     * segments may add up to, its split-stack limit (0 for main) and
+     * whether its stacks are the pool's. */
+    struct lull_seg *seg;
+    uint64_t ns_below;
+    size_t ns_cap;
+    uintptr_t ns_limit;
+    bool pooled;
 };
 
 /* Create a proc for `prog`: stacks, heap, limits. */

@@ -80,6 +80,7 @@
 #include "proc.h"
 #include "readback.h"
 #include "sched.h"
+#include "segment.h"
 #include "services.h"
 #include "stackmap.h"
 
@@ -178,6 +179,7 @@ static void switch_to(struct lull_proc *from, struct lull_proc *to) {
     lull_current_proc = to;
     lull_escape = to->escape;
     to->state = STATE_RUNNING;
+    lull_seg_set_limit(to->ns_limit);
 #ifdef LULL_ASAN
     void *fake = NULL;
     __sanitizer_start_switch_fiber(from->state == STATE_ENDED ? NULL : &fake, to->ns_lo,

@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "program.h"
 #include "sched.h"
+#include "segment.h"
 #include "services.h"
 #include "stackmap.h"
 
@@ -495,6 +496,8 @@ const struct lull_services lull_rt_services = {
     .exitchar = lull_rt_exitchar,
     .yield = lull_rt_yield,
     .blackhole = lull_rt_blackhole,
+    .morestack = lull_morestack,
+    .ds_overflow = lull_rt_ds_overflow,
 };
 
 _Static_assert(sizeof(struct lull_services) == LULL_SERVICES_SIZE, "service table size");
@@ -537,6 +540,9 @@ _Static_assert(offsetof(struct lull_services, wait) == LULL_SVC_OFFSET_WAIT, "wa
 _Static_assert(offsetof(struct lull_services, exitchar) == LULL_SVC_OFFSET_EXITCHAR, "exitchar");
 _Static_assert(offsetof(struct lull_services, yield) == LULL_SVC_OFFSET_YIELD, "yield");
 _Static_assert(offsetof(struct lull_services, blackhole) == LULL_SVC_OFFSET_BLACKHOLE, "blackhole");
+_Static_assert(offsetof(struct lull_services, morestack) == LULL_SVC_OFFSET_MORESTACK, "morestack");
+_Static_assert(offsetof(struct lull_services, ds_overflow) == LULL_SVC_OFFSET_DS_OVERFLOW, "ds_overflow");
+_Static_assert(offsetof(struct lull_proc_regs, ds_check) == LULL_PROC_OFFSET_DS_CHECK, "ds_check offset");
 _Static_assert(offsetof(struct lull_proc_regs, svc) == LULL_PROC_OFFSET_SVC, "proc svc offset");
 _Static_assert(offsetof(struct lull_proc_regs, nursery_lo) == LULL_PROC_OFFSET_NURSERY_LO, "nursery_lo offset");
 _Static_assert(offsetof(struct lull_proc_regs, nursery_size) == LULL_PROC_OFFSET_NURSERY_SIZE, "nursery_size");

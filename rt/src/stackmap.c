@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "proc.h"
+#include "segment.h"
 #include "stackmap.h"
 
 
@@ -325,6 +326,12 @@ void lull_stackmap_walk(struct lull_proc *proc, lull_relocate_fn fn, enum lull_w
             ra = (uint64_t)(uintptr_t)proc->wm_ret;
         } else if (ra == (uint64_t)(uintptr_t)&lull_watermark_return) {
             lull_internal("a hijacked return address at %p, not the watermark's slot", (void *)slot);
+        }
+        if (ra == (uint64_t)(uintptr_t)lull_morestack_ret) {
+            /* A function's body on a newer segment: its caller's frame
+             * is on the older one (Note [Segmented stacks] in segment.c). */
+            slot = lull_seg_hop(slot);
+            continue;
         }
         const struct sm_record *rec = lookup(ra);
         if (rec == NULL) {

@@ -55,10 +55,14 @@
 #include <stdint.h>
 
 #include "proc.h"
+#include "segment.h"
 #include "stackmap.h"
 
 /* Hijack `slot` when it holds a generated call site's return address. */
 static void hijack(struct lull_proc *proc, void **slot) {
+    if (*slot == (void *)lull_morestack_ret) {
+        slot = lull_seg_hop(slot); /* Note [Segmented stacks] in segment.c */
+    }
     uint64_t size;
     if (lull_stackmap_frame_size((uint64_t)(uintptr_t)*slot, &size)) {
         proc->wm_slot = slot;

@@ -27,7 +27,7 @@ use lull_middle::flat::ir::{
 use super::emit::{con_layout, gc_const, llvm_type, ModuleEmitter};
 use crate::layout::{
     service_offset, Tag, INFO_OFFSET_CON_OR_ARITY, INFO_OFFSET_TAG, INFO_SIZE, PROC_OFFSET_FUEL, PROC_OFFSET_HL,
-    PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE, PROC_OFFSET_SP, PROC_OFFSET_SVC,
+    PROC_OFFSET_DS_CHECK, PROC_OFFSET_NURSERY_LO, PROC_OFFSET_NURSERY_SIZE, PROC_OFFSET_SP, PROC_OFFSET_SVC,
 };
 use crate::Error;
 
@@ -129,7 +129,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         let attrs = match name {
             "gc" | "recv" => "",
             "loop" | "bad_apply" | "error" | "no_match" | "no_match_con" | "no_match_i64" | "no_match_f64"
-            | "bad_case" => " #1",
+            | "bad_case" | "ds_overflow" => " #1",
             _ => " #0",
         };
         self.line(format!("{call} {f}({args}){attrs}"));
@@ -196,6 +196,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line("ret %lull.ret %papr");
                 self.start_block("body");
                 self.fuel();
+                self.ds_check();
                 self.load_env(code)?;
                 for (i, p) in params.iter().enumerate() {
                     let slot = self.fresh("ps");
@@ -216,6 +217,7 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
                 self.line("ret %lull.ret %appr");
                 self.start_block("body");
                 self.fuel();
+                self.ds_check();
                 self.load_env(code)?;
                 // Blackhole, then push the update frame (Note [Update frames]).
                 self.line("store ptr @lull_blackhole_entry, ptr addrspace(1) %self");
@@ -238,6 +240,23 @@ impl<'e, 'a> FnEmitter<'e, 'a> {
         self.call_service("call void", "out_of_fuel", "ptr %proc");
         self.line("br label %fuelok");
         self.start_block("fuelok");
+    }
+
+    /// Check the data stack's room: a body pushes at most
+    /// `LULL_DS_SLACK_WORDS` before it enters anything (Note [Segmented
+    /// stacks] in `rt/src/segment.c`).
+    fn ds_check(&mut self) {
+        if !self.me.stack_checks {
+            return;
+        }
+        let p = self.proc_field(PROC_OFFSET_DS_CHECK);
+        self.line(format!("%dsc = load ptr, ptr {p}"));
+        self.line("%dsfull = icmp ugt ptr %sp, %dsc");
+        self.line("br i1 %dsfull, label %dsover, label %dsok, !prof !0");
+        self.start_block("dsover");
+        self.call_service("call void", "ds_overflow", "ptr %proc");
+        self.line("unreachable");
+        self.start_block("dsok");
     }
 
     fn load_env(&mut self, code: &Code) -> Result<(), Error> {

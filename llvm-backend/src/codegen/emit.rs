@@ -93,6 +93,8 @@ pub(crate) struct ModuleEmitter<'a> {
     pub(crate) funcs: String,
     frees: HashMap<String, String>,
     strings: usize,
+    /// Entries carry the stack checks of spawned procs ([`stack_checks`]).
+    pub(crate) stack_checks: bool,
 }
 
 impl<'a> ModuleEmitter<'a> {
@@ -104,6 +106,7 @@ impl<'a> ModuleEmitter<'a> {
             funcs: String::new(),
             frees: HashMap::new(),
             strings: 0,
+            stack_checks: true,
         }
     }
 
@@ -264,14 +267,24 @@ impl<'a> ModuleEmitter<'a> {
         let _ = writeln!(self.data, "{sym} = external hidden global [2 x ptr], align 8");
     }
 
+    /// The split-stack attribute of an entry, when it checks its stacks.
+    fn split_attr(&self) -> &'static str {
+        if self.stack_checks {
+            "\"split-stack\" "
+        } else {
+            ""
+        }
+    }
+
     fn emit_con(&mut self, c: ConRef, con: &flat::ConDecl) -> Result<String, Error> {
+        let ss = self.split_attr();
         let entry = self.con_entry_sym(c);
         let size = object_words(con.fields.len());
         // Padding words count as non-pointers (Note [Objects the runtime knows]).
         let nptrs = con.fields.iter().filter(|r| **r != Rep::Value).count() + (size - 1 - con.fields.len());
         let _ = writeln!(
             self.funcs,
-            "define hidden ghccc %lull.ret {entry}({}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {}, i32 {nptrs}, i32 {size}, i32 {}] {{\n\
+            "define hidden ghccc %lull.ret {entry}({}) {ss}align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {}, i32 {nptrs}, i32 {size}, i32 {}] {{\n\
              \x20 %z = icmp eq i64 %argc, 0\n\
              \x20 br i1 %z, label %whnf, label %bad\n\
              whnf:\n\
@@ -323,6 +336,7 @@ impl<'a> ModuleEmitter<'a> {
     }
 
     fn emit_code(&mut self, c: flat::CodeId) -> Result<(), Error> {
+        let ss = self.split_attr();
         let m = self.m;
         let code: &Code = m.code(c).ok_or_else(|| Error::Emit(format!("missing code {c}")))?;
         let env_reps: Vec<Rep> = code.env.iter().map(|v| m.var(*v).map_or(Rep::Value, |i| i.rep)).collect::<Vec<_>>();
@@ -334,7 +348,7 @@ impl<'a> ModuleEmitter<'a> {
         };
         let _ = writeln!(
             self.funcs,
-            "; {} {}\ndefine hidden ghccc %lull.ret {}({ENTRY_PARAMS}) align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {arity}, i32 {nptrs}, i32 {size}, i32 {}] {{",
+            "; {} {}\ndefine hidden ghccc %lull.ret {}({ENTRY_PARAMS}) {ss}align 16 gc \"statepoint-example\" prefix [4 x i32] [i32 {arity}, i32 {nptrs}, i32 {size}, i32 {}] {{",
             match code.kind {
                 CodeKind::Fun { .. } => "fun",
                 CodeKind::Thunk => "thunk",
@@ -412,12 +426,20 @@ fn part_text(
     );
     out.push_str(include_str!("support_decls.ll"));
     out.push('\n');
-    out.push_str(if part == 0 { include_str!("support.ll") } else { include_str!("support_extern.ll") });
+    let checks = stack_checks(program);
+    let support = if part == 0 { include_str!("support.ll") } else { include_str!("support_extern.ll") };
+    if checks {
+        out.push_str(&morestack_stub());
+        out.push_str(support);
+    } else {
+        out.push_str(&support.replace("\"split-stack\" ", ""));
+    }
     out.push('\n');
     let mut descs = Vec::new();
     let mut emitters = Vec::new();
     for (i, m) in program.modules.iter().enumerate() {
         let mut e = ModuleEmitter::new(m, i);
+        e.stack_checks = checks;
         descs.extend(e.emit(part, parts)?);
         emitters.push(e);
     }
@@ -647,4 +669,35 @@ fn expand_services(text: &str) -> String {
         );
     }
     out
+}
+
+/// The generated object's `__morestack`, which the split-stack prologue of
+/// every entry calls: a jump to the runtime's through the proc's service
+/// table (rbp is the proc in every entry), so r10 and r11 reach it intact
+/// and no object refers to a runtime symbol (Note [Segmented stacks] in
+/// `rt/src/segment.c`). Weak: every part of a program defines it.
+fn morestack_stub() -> String {
+    let off = PROC_OFFSET_SVC + service_offset("morestack");
+    format!(
+        "module asm \".text\"\nmodule asm \".weak __morestack\"\nmodule asm \".hidden __morestack\"\n\
+         module asm \".type __morestack,@function\"\nmodule asm \"__morestack:\"\n\
+         module asm \"  jmpq *{off}(%rbp)\"\nmodule asm \".size __morestack, .-__morestack\"\n\n"
+    )
+}
+
+/// Whether the program's entries check their stacks for spawned procs
+/// (split-stack prologues and the data stack check: Note [Segmented
+/// stacks] in `rt/src/segment.c`): when it can spawn, or links with other
+/// crates (whose procs may run its code). A closed program without procs,
+/// every λ program among them, runs on main's stacks alone, which have
+/// guard pages, and goes without.
+fn stack_checks(program: &Program<'_>) -> bool {
+    let spawns = |m: &flat::Module| {
+        m.codes.iter().any(|c| {
+            let mut found = false;
+            flat::walk(&c.body, |b| found |= matches!(b, flat::Body::Prim(flat::PrimOp::Spawn, _)));
+            found
+        })
+    };
+    !program.linkage.deps.is_empty() || !program.linkage.symbols.is_empty() || program.modules.iter().any(|m| spawns(m))
 }

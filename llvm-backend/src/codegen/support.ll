@@ -15,7 +15,7 @@
 ; self, a1..a_argc] (popping the arguments) and return it. The common case
 ; allocates inline; when the nursery is full, lull_rt_make_pap collects and
 ; builds it. (self is a FUN here, never a PAP: no flattening is needed.)
-define hidden ghccc %lull.ret @lull_pap_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline gc "statepoint-example" {
+define hidden ghccc %lull.ret @lull_pap_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline "split-stack" gc "statepoint-example" {
 entry:
   %size = add i64 %argc, 3
   %hpn = getelementptr i64, ptr %hp, i64 %size
@@ -67,7 +67,7 @@ slow:
 ; A THUNK entered with argc > 0: evaluate it with a real call (argc 0),
 ; perform the updates, then enter the value with the arguments, which are
 ; still on the data stack.
-define hidden ghccc %lull.ret @lull_thunk_apply_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline gc "statepoint-example" {
+define hidden ghccc %lull.ret @lull_thunk_apply_stub(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) noinline "split-stack" gc "statepoint-example" {
   %e = load ptr, ptr addrspace(1) %self
   %r = call ghccc %lull.ret %e(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr undef, i64 undef, i64 undef, i64 undef, i64 undef, i64 0)
   %hp2 = extractvalue %lull.ret %r, 0
@@ -108,7 +108,7 @@ apply:
 
 ; PAP [entry, size, fun, a1..ak]: push a_k .. a_1 (a1 ends on top), then
 ; enter the function with argc + k.
-define hidden ghccc %lull.ret @lull_pap_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 3] {
+define hidden ghccc %lull.ret @lull_pap_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 3] {
 entry:
   %z = icmp eq i64 %argc, 0
   br i1 %z, label %whnf, label %apply
@@ -156,7 +156,7 @@ done:
 ; RIGID [entry, size, head, prev, a1..ak]: applying it extends the spine:
 ; the new RIGID [rigid_entry, 4 + argc, head, self, a1..a_argc] (popping the
 ; arguments), allocated inline unless the nursery is full.
-define hidden ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
+define hidden ghccc %lull.ret @lull_rigid_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 0, i32 4] {
 entry:
   %z = icmp eq i64 %argc, 0
   br i1 %z, label %whnf, label %apply
@@ -219,7 +219,7 @@ slow:
 }
 
 ; REF [entry, value]: enter the value.
-define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 1] {
+define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 1] {
   %vp = getelementptr i64, ptr addrspace(1) %self, i64 1
   %v = load ptr addrspace(1), ptr addrspace(1) %vp
   %ve = load ptr, ptr addrspace(1) %v
@@ -228,7 +228,7 @@ define hidden ghccc %lull.ret @lull_ref_entry(ptr %hp, ptr %proc, ptr %sp, ptr a
 }
 
 ; BLACKHOLE: a thunk entered while it is being evaluated.
-define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
+define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 6] {
   ; Returns only when another proc is evaluating the object (Note [CAFs
   ; and procs] in rt/src/sched.c): then it may have been updated meanwhile,
   ; and we enter it again.
@@ -240,7 +240,7 @@ define hidden ghccc %lull.ret @lull_blackhole_entry(ptr %hp, ptr %proc, ptr %sp,
 }
 
 ; FORWARD: only exists during a collection; never entered.
-define hidden ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
+define hidden ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 0, i32 2, i32 0] {
   $service %bad_apply bad_apply
   call void %bad_apply(ptr %proc, ptr addrspace(1) %self) #1
   unreachable
@@ -248,7 +248,7 @@ define hidden ghccc %lull.ret @lull_forward_entry(ptr %hp, ptr %proc, ptr %sp, p
 
 ; A string literal [entry, desc, offset]: unpacked one character at a time
 ; by the runtime (not updated: unpacking again gives an equal list).
-define hidden ghccc %lull.ret @lull_str_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 2, i32 3, i32 5] {
+define hidden ghccc %lull.ret @lull_str_entry(ptr %hp, ptr %proc, ptr %sp, ptr addrspace(1) %self, ptr %hl, i64 %a5, i64 %a6, i64 %a7, i64 %a8, i64 %argc) "split-stack" align 16 gc "statepoint-example" prefix [4 x i32] [i32 0, i32 2, i32 3, i32 5] {
 entry:
   store ptr %hp, ptr %proc
   %spp = getelementptr i8, ptr %proc, i64 16

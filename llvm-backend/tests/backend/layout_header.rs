@@ -70,6 +70,7 @@ fn rust_constants() -> BTreeMap<String, i64> {
         ("LULL_PROC_OFFSET_FUEL", layout::PROC_OFFSET_FUEL),
         ("LULL_PROC_OFFSET_NURSERY_LO", layout::PROC_OFFSET_NURSERY_LO),
         ("LULL_PROC_OFFSET_NURSERY_SIZE", layout::PROC_OFFSET_NURSERY_SIZE),
+        ("LULL_PROC_OFFSET_DS_CHECK", layout::PROC_OFFSET_DS_CHECK),
         ("LULL_PROC_OFFSET_SVC", layout::PROC_OFFSET_SVC),
         ("LULL_SERVICES_VERSION", layout::SERVICES_VERSION),
         ("LULL_SERVICES_SIZE", layout::SERVICES_SIZE),

@@ -1,0 +1,359 @@
+/*
+ * segment.c: the memory of spawned procs' stacks, and segmented native
+ * stacks.
+ *
+ * Note [Segmented stacks]
+ * ~~~~~~~~~~~~~~~~~~~~~~~
+ * 100,000 procs alive at once cannot each have mappings of their own:
+ * Linux allows 65,530 per process (vm.max_map_count), and a guard page is
+ * one more mapping per stack. So the stacks of spawned procs come from one
+ * pool per OS process, a single readable and writable mapping reserved
+ * with MAP_NORESERVE (touched pages only cost memory), carved in blocks of
+ * power-of-two sizes with a free list per size; blocks of 64 KiB and more
+ * are given back to the kernel (MADV_DONTNEED) when freed. There are no
+ * guard pages, so both stacks are checked in software:
+ *
+ *  - The native stack is a list of segments. Every generated function
+ *    carries LLVM's "split-stack" prologue, which compares rsp minus the
+ *    frame size with the limit at %fs:0x70 (glibc keeps that word of the
+ *    thread's control block for split stacks) and calls __morestack when
+ *    the frame does not fit. The generated object's __morestack jumps to
+ *    lull_morestack (the service table's `morestack`; the jump keeps r10,
+ *    the frame size, which a PLT stub of a shared runtime would not).
+ *    lull_morestack takes the next segment (twice the current one, or the
+ *    one kept from the last overflow: a call at a segment boundary in a
+ *    loop allocates once; sizes stop doubling at 16 MiB), calls the
+ *    function's body on it (the prologue's
+ *    call returns to a `ret` followed by the body: the body starts one
+ *    byte after the return address), and on the way back switches to the
+ *    older segment and returns to that `ret`, which returns to the
+ *    function's caller. The limit of a segment is LULL_SEG_SLACK above its
+ *    bottom: the runtime's C code (services, the collector, the scheduler)
+ *    is not split-stack and runs in that room on whatever segment is
+ *    current. Main runs on its own large stack with a guard page; its
+ *    limit is 0, so its prologues never fire. The limit is a property of
+ *    the thread: the scheduler sets the running proc's at every switch.
+ *
+ *    On a new segment, the stack under the header (struct lull_seg, at
+ *    the segment's top) holds the proc, a pad word and the return address
+ *    lull_morestack_ret; the body's frames follow. The frame walk and the
+ *    watermark reach that address after the body's frame and step to the
+ *    older segment's slot of the return address into the function's
+ *    caller (lull_seg_hop).
+ *  - The data stack is one block of address space (LULL_PROC_DATA_STACK,
+ *    32 MiB), touched as it grows, and is not segmented: generated frames
+ *    keep data stack addresses across calls (the sp a caller expects back
+ *    after its update frames, Note [Update frames] in lull_rt.h), so it can
+ *    neither move nor be split under them. Every generated entry compares
+ *    sp with regs.ds_check, LULL_DS_SLACK_WORDS below the block's end (a
+ *    function pushes at most that much before it enters something, or
+ *    checks again itself), and calls the overflow service beyond it.
+ *
+ * So a spawned proc costs no mapping: its heap blocks come from the
+ * shared heap reservation (Note [The heap] in gc.c), its stacks from the
+ * pool.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "proc.h"
+#include "sched.h"
+#include "segment.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define LULL_ASAN 1
+#endif
+
+/* The pool's reservation: halved until the kernel gives it (an address
+ * space limit). */
+#define POOL_BYTES ((size_t)8 << 40)
+#define POOL_MIN_BYTES ((size_t)64 << 30)
+#define RELEASE_BYTES ((size_t)64 << 10)
+/* Segments double up to this size, then stay there: a bigger one would
+ * mostly be waste, and a sanitizer's unwinding skips (with a warning) a
+ * stack over 64 MiB. */
+#define LULL_SEG_MAX ((size_t)16 << 20)
+
+static struct {
+    char *base, *bump, *end;
+    void *free[64]; /* by log2 of the size: a list linked through each block's first word */
+} P;
+
+static unsigned log2_of(size_t bytes) {
+    return 63u - (unsigned)__builtin_clzll((unsigned long long)bytes);
+}
+
+static size_t pow2_at_least(size_t bytes) {
+    size_t b = 4096;
+    while (b < bytes) {
+        b <<= 1;
+    }
+    return b;
+}
+
+static void pool_reserve(void) {
+    for (size_t bytes = POOL_BYTES; bytes >= POOL_MIN_BYTES; bytes /= 2) {
+        void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+            P.base = P.bump = p;
+            P.end = P.base + bytes;
+            return;
+        }
+    }
+    lull_fail(2, "cannot reserve the address space of the procs' stacks");
+}
+
+/* A block of `bytes` (a power of two, at least a page), aligned to a page. */
+static void *pool_take(size_t bytes) {
+    unsigned k = log2_of(bytes);
+    if (P.free[k] != NULL) {
+        void *b = P.free[k];
+        P.free[k] = *(void **)b;
+        return b;
+    }
+    if (P.base == NULL) {
+        pool_reserve();
+    }
+    if ((size_t)(P.end - P.bump) < bytes) {
+        char lim[48];
+        lull_format_bytes(lim, sizeof lim, (uint64_t)(P.end - P.base));
+        lull_fail(2, "the procs' stacks are out of address space (a pool of %s)", lim);
+    }
+    void *b = P.bump;
+    P.bump += bytes;
+    return b;
+}
+
+/* Give a block back; `used` bytes of it from `dirty` may be resident. */
+static void pool_give(void *b, size_t bytes, char *dirty, size_t used) {
+    if (used >= RELEASE_BYTES) {
+        madvise(dirty, used, MADV_DONTNEED);
+    }
+    unsigned k = log2_of(bytes);
+    *(void **)b = P.free[k];
+    P.free[k] = b;
+}
+
+_Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
+    char lim[48];
+    if (proc->ds_capped) {
+        lull_stop_for_memory(proc);
+        lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
+        lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
+    }
+    lull_format_bytes(lim, sizeof lim, (uint64_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+    lull_fail(2, "stack overflow (data stack limit of %s)", lim);
+}
+
+/* ---- native segments ------------------------------------------------------ */
+
+static struct lull_seg *seg_new(size_t bytes) {
+    char *lo = pool_take(bytes);
+    struct lull_seg *s = (struct lull_seg *)(lo + bytes - sizeof(struct lull_seg));
+    s->prev = s->next = NULL;
+    s->lo = lo;
+    s->bytes = bytes;
+    s->saved_rsp = NULL;
+    return s;
+}
+
+/* Under ASan: the stack bounds the sanitizer knows follow the current
+ * segment (a fiber switch in place), and a freed segment loses the
+ * poisoning of C frames that a failure jumped out of. */
+static void asan_stack(char *lo, size_t bytes) {
+#ifdef LULL_ASAN
+    void *fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, lo, bytes);
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+    (void)lo;
+    (void)bytes;
+#endif
+}
+
+static void seg_free(struct lull_seg *s) {
+#ifdef LULL_ASAN
+    __asan_unpoison_memory_region(s->lo, s->bytes);
+#endif
+    /* Only the top of a small segment was touched, and it is reused soon:
+     * the ones of 64 KiB and more go back to the kernel whole. */
+    pool_give(s->lo, s->bytes, s->lo, s->bytes);
+}
+
+void lull_seg_set_limit(uintptr_t limit) {
+    __asm__ volatile("movq %0, %%fs:0x70" : : "r"(limit) : "memory");
+}
+
+static void use_seg(struct lull_proc *proc, struct lull_seg *s) {
+    proc->seg = s;
+    proc->ns_lo = s->lo;
+    proc->ns_hi = (char *)s;
+    proc->ns_limit = (uintptr_t)s->lo + LULL_SEG_SLACK;
+    lull_seg_set_limit(proc->ns_limit);
+    asan_stack(s->lo, (size_t)((char *)s - s->lo));
+}
+
+void lull_seg_init(struct lull_proc *proc, size_t ds_bytes, size_t ns_cap) {
+    ds_bytes = pow2_at_least(ds_bytes);
+    proc->ds_map = pool_take(ds_bytes);
+    proc->ds_map_bytes = ds_bytes;
+    proc->ds_base = proc->ds_map;
+    proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds_bytes);
+    proc->regs.sp = proc->ds_base;
+    proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
+    proc->ns_cap = ns_cap;
+    proc->ns_below = 0;
+    struct lull_seg *s = seg_new(pow2_at_least(LULL_SEG_FIRST));
+    proc->seg = s;
+    proc->ns_lo = s->lo;
+    proc->ns_hi = (char *)s;
+    proc->ns_limit = (uintptr_t)s->lo + LULL_SEG_SLACK;
+    proc->pooled = true;
+}
+
+void lull_seg_fini(struct lull_proc *proc) {
+    struct lull_seg *s = proc->seg;
+    while (s != NULL && s->prev != NULL) {
+        s = s->prev;
+    }
+    while (s != NULL) {
+        struct lull_seg *n = s->next;
+        seg_free(s);
+        s = n;
+    }
+    uint64_t used = proc->ds_peak_bytes + (uint64_t)(proc->regs.sp - proc->ds_base) * LULL_WORD_SIZE;
+    pool_give(proc->ds_map, proc->ds_map_bytes, proc->ds_map,
+              used > proc->ds_map_bytes ? proc->ds_map_bytes : (size_t)((used + 4095) & ~(uint64_t)4095));
+    proc->seg = NULL;
+}
+
+uint64_t lull_seg_in_use(const struct lull_proc *proc, const char *rsp) {
+    if (rsp <= proc->ns_lo || rsp > proc->ns_hi) {
+        return proc->ns_below;
+    }
+    return proc->ns_below + (uint64_t)(proc->ns_hi - rsp);
+}
+
+/* Called by lull_morestack on the current segment, in its slack: a
+ * function needs `frame` bytes that do not fit. Returns the new segment,
+ * current from now on, whose header records `rsp`. */
+__attribute__((visibility("hidden"))) struct lull_seg *lull_seg_enter(struct lull_proc *proc, size_t frame, void **rsp);
+struct lull_seg *lull_seg_enter(struct lull_proc *proc, size_t frame, void **rsp) {
+    struct lull_seg *cur = proc->seg;
+    if (cur == NULL) {
+        lull_internal("a split-stack overflow outside a spawned proc");
+    }
+    size_t need = frame + LULL_SEG_SLACK + sizeof(struct lull_seg) + 64;
+    struct lull_seg *n = cur->next;
+    if (n == NULL || n->bytes < need) {
+        size_t grow = cur->bytes * 2 > LULL_SEG_MAX ? LULL_SEG_MAX : cur->bytes * 2;
+        size_t bytes = pow2_at_least(need > grow ? need : grow);
+        if (proc->ns_below + cur->bytes + bytes > proc->ns_cap) {
+            char lim[48];
+            if (proc->ns_capped) {
+                lull_stop_for_memory(proc);
+                lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
+                lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
+            }
+            lull_format_bytes(lim, sizeof lim, proc->ns_cap);
+            lull_fail(2, "stack overflow (native stack limit of %s)", lim);
+        }
+        if (n != NULL) {
+            cur->next = NULL;
+            while (n != NULL) {
+                struct lull_seg *nn = n->next;
+                seg_free(n);
+                n = nn;
+            }
+        }
+        n = seg_new(bytes);
+        n->prev = cur;
+        cur->next = n;
+    }
+    n->saved_rsp = rsp;
+    proc->ns_below += cur->bytes;
+    uint64_t in_use = proc->ns_below + n->bytes;
+    if (in_use > proc->ns_peak_bytes) {
+        proc->ns_peak_bytes = in_use;
+    }
+    use_seg(proc, n);
+    return n;
+}
+
+/* Called by lull_morestack on the newer segment when the body returned:
+ * the older segment is current again; returns the rsp to go back to. The
+ * newer segment stays for the next overflow, and the one beyond it is
+ * freed. */
+__attribute__((visibility("hidden"))) void **lull_seg_leave(struct lull_proc *proc);
+void **lull_seg_leave(struct lull_proc *proc) {
+    struct lull_seg *n = proc->seg;
+    struct lull_seg *cur = n->prev;
+    if (n->next != NULL) {
+        seg_free(n->next);
+        n->next = NULL;
+    }
+    proc->ns_below -= cur->bytes;
+    use_seg(proc, cur);
+    return n->saved_rsp;
+}
+
+void **lull_seg_hop(void **slot) {
+    /* lull_morestack's layout: [slot] ret, [slot+1] pad, [slot+2] proc,
+     * then the header. */
+    struct lull_seg *s = (struct lull_seg *)(slot + 3);
+    return s->saved_rsp + 1;
+}
+
+/* On entry: rsp -> [the prologue's `ret`][the caller's return address],
+ * rbp = the proc, r10 = the frame size; the function's arguments are in
+ * r13 rbp r12 rbx r14 rsi rdi r8 r9 r15 (ghccc), of which the C call may
+ * clobber rsi rdi r8 r9. rsp is 16-byte aligned here (the prologue's
+ * call came from a function entered with rsp = 8 mod 16). On the way
+ * back only the body's results (rax rdx rcx) are live: ghccc has no
+ * callee-saved registers. */
+__asm__(".text\n"
+        ".globl lull_morestack\n"
+        ".hidden lull_morestack\n"
+        ".globl lull_morestack_ret\n"
+        ".hidden lull_morestack_ret\n"
+        ".type lull_morestack,@function\n"
+        ".p2align 4\n"
+        "lull_morestack:\n"
+        "  pushq %rsi\n"
+        "  pushq %rdi\n"
+        "  pushq %r8\n"
+        "  pushq %r9\n"
+        "  movq %rbp, %rdi\n"
+        "  movq %r10, %rsi\n"
+        "  leaq 32(%rsp), %rdx\n"
+        "  call lull_seg_enter\n"
+        "  popq %r9\n"
+        "  popq %r8\n"
+        "  popq %rdi\n"
+        "  popq %rsi\n"
+        "  movq (%rsp), %r10\n"
+        "  movq %rax, %rsp\n"
+        "  pushq %rbp\n"
+        "  pushq %rbp\n"
+        "  incq %r10\n"
+        "  call *%r10\n"
+        "lull_morestack_ret:\n"
+        "  movq 8(%rsp), %rdi\n"
+        "  pushq %rax\n"
+        "  pushq %rdx\n"
+        "  pushq %rcx\n"
+        "  subq $8, %rsp\n"
+        "  call lull_seg_leave\n"
+        "  movq %rax, %r11\n"
+        "  addq $8, %rsp\n"
+        "  popq %rcx\n"
+        "  popq %rdx\n"
+        "  popq %rax\n"
+        "  movq %r11, %rsp\n"
+        "  ret\n"
+        ".size lull_morestack, .-lull_morestack\n");
