@@ -46,6 +46,12 @@
  * only), the updated static objects (permanent) and the read-back root
  * stack.
  *
+ * Spawned procs (Note [Procs] in sched.c) share one reservation instead,
+ * readable and writable from the start (1 TiB, MAP_NORESERVE): a block is
+ * committed by touching it and decommitted with MADV_DONTNEED, so a proc
+ * adds no mapping. Its side tables and free ranges are shared; each block
+ * is one proc's, and no proc's heap points into another's.
+ *
  * Note [The reservation]
  * ~~~~~~~~~~~~~~~~~~~~~~
  * The heap's range is 4 x --max-memory + 4 x the nursery + 64 MiB, within

@@ -7,8 +7,9 @@
  * heap (nursery and old space, collected alone), its own data stack and
  * native stack, its limits. The program's first proc (main, pid 1) runs
  * on the run thread's stack (proc.c); `spawn` makes more, each with
- * smaller stacks (LULL_PROC_STACK, 256 MiB reserved each, touched as they
- * grow) and a smaller first nursery (LULL_PROC_NURSERY, 64 KiB). All procs
+ * stacks from the pool and heap blocks from the shared reservation, which
+ * add no mapping (Note [Segmented stacks] in segment.c), and a smaller
+ * first nursery (LULL_PROC_NURSERY, 64 KiB). All procs
  * of an OS process run on its one run thread, one at a time.
  *
  * A switch happens only inside a runtime service that generated code
