@@ -290,19 +290,13 @@ pub fn rename_stackmaps_section(elf: &mut [u8]) -> Result<(), Error> {
     for i in 0..shnum {
         let h = header(i).ok_or_else(|| bad("section header table"))?;
         let name = read_u32(elf, h).ok_or_else(|| bad("section header out of bounds"))? as usize;
-        let is_stackmaps = names
-            .get(name..)
-            .and_then(|rest| rest.get(..STACKMAPS.len() + 1))
-            .is_some_and(|s| &s[..STACKMAPS.len()] == STACKMAPS && s[STACKMAPS.len()] == 0);
+        let is_stackmaps = section_is(&names, name, STACKMAPS);
         // The split-stack note makes gold rewrite calls into the runtime
         // (which is not split-stack) to __morestack_non_split, which fails
         // on our prologues; the runtime's C code has its room below each
         // segment's limit instead (Note [Segmented stacks] in
         // rt/src/segment.c). Renamed, linkers ignore the section.
-        let is_split_note = names
-            .get(name..)
-            .and_then(|rest| rest.get(..SPLIT_NOTE.len() + 1))
-            .is_some_and(|s| &s[..SPLIT_NOTE.len()] == SPLIT_NOTE && s[SPLIT_NOTE.len()] == 0);
+        let is_split_note = section_is(&names, name, SPLIT_NOTE);
         if is_split_note {
             elf[h..h + 4].copy_from_slice(&(name as u32 + 1).to_le_bytes());
         }
@@ -316,6 +310,15 @@ pub fn rename_stackmaps_section(elf: &mut [u8]) -> Result<(), Error> {
 }
 
 const SPLIT_NOTE: &[u8] = b".note.GNU-split-stack";
+
+/// Whether the section name at offset `name` of the section-name table
+/// `names` is `wanted` (NUL-terminated there).
+fn section_is(names: &[u8], name: usize, wanted: &[u8]) -> bool {
+    names
+        .get(name..)
+        .and_then(|rest| rest.get(..wanted.len() + 1))
+        .is_some_and(|s| s[..wanted.len()] == *wanted && s[wanted.len()] == 0)
+}
 
 fn read_u16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))

@@ -16,11 +16,7 @@
 struct lull_escape {
     sigjmp_buf jb;
     int status;
-    char msg[4096];
-    /* What the code wrote to standard error (the Prelude's `error` writes
-     * `PROG: msg` there, then exits): the message when it exits. */
-    char err[4096];
-    size_t err_len;
+    size_t err_len; /* of err */
     /* A spawned proc's escape (sched.c): what it writes to standard error
      * is written too, `exit 0` ends it normally, and the messages keep
      * their command-line flags. */
@@ -28,6 +24,12 @@ struct lull_escape {
     /* It ended through lull_rt_exit (the Prelude's `error` has written its
      * message already). */
     bool exited;
+    /* The buffers last: a spawned proc's escape is not cleared, so that
+     * only the page of its first fields is touched until it fails. */
+    char msg[4096];
+    /* What the code wrote to standard error (the Prelude's `error` writes
+     * `PROG: msg` there, then exits): the message when it exits. */
+    char err[4096];
 };
 
 #endif /* LULL_ESCAPE_H */

@@ -107,9 +107,6 @@ static void pooled_stacks(struct lull_proc *proc) {
     size_t ds = stack_bytes("LULL_PROC_DATA_STACK", LULL_PROC_DATA_STACK_DEFAULT_BYTES, opts, &ds_capped);
     size_t ns = stack_bytes("LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, opts, &ns_capped);
     lull_seg_init(proc, ds, ns);
-    /* The block is a power of two; the check keeps to the size asked. */
-    proc->ds_limit = proc->ds_base + ds / sizeof(lull_word *);
-    proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
     proc->ds_capped = ds_capped;
     proc->ns_capped = ns_capped;
 }

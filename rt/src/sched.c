@@ -326,11 +326,12 @@ void lull_sched_preempt(struct lull_proc *proc) {
 /* ---- a proc's life --------------------------------------------------------- */
 
 /* The proc ended: record why, wake who waits for it, run the next one. */
-static _Noreturn void finish(struct lull_proc *proc, int kind, const char *msg) {
+/* End `proc` with its exit (`msg`, malloc'd or NULL, is the record's). */
+static _Noreturn void finish(struct lull_proc *proc, int kind, char *msg) {
     struct pid_rec *r = &S.pids[proc->pid - 1];
     r->ended = true;
     r->kind = kind;
-    r->msg = msg != NULL ? strdup(msg) : NULL;
+    r->msg = msg;
     r->proc = NULL;
     wake_all(&r->waiters);
     proc->state = STATE_ENDED;
@@ -348,14 +349,21 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
     __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
     free_zombie();
-    struct lull_escape esc;
-    memset(&esc, 0, sizeof esc);
-    esc.child = true;
-    proc->escape = &esc;
-    lull_escape = &esc;
+    /* Not on the proc's stack: it is 8 KiB, whose pages the stack-clash
+     * probes of the frame would touch, and an idle proc would pay for
+     * them. Malloc'd and not cleared, only its first fields are touched
+     * until a failure writes a message. */
+    struct lull_escape *esc = lull_xmalloc(sizeof *esc);
+    esc->status = 0;
+    esc->err_len = 0;
+    esc->child = true;
+    esc->exited = false;
+    esc->msg[0] = '\0';
+    proc->escape = esc;
+    lull_escape = esc;
     int kind = LULL_EXIT_NORMAL;
     const char *msg = NULL;
-    if (sigsetjmp(esc.jb, 1) == 0) {
+    if (sigsetjmp(esc->jb, 1) == 0) {
         struct lull_object *action = lull_msg_unpack(proc, proc->start);
         lull_msg_free(proc->start);
         proc->start = NULL;
@@ -366,22 +374,28 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
         kind = LULL_EXIT_OUT_OF_TICKS;
     } else if (proc->stop == LULL_STOP_FATAL) {
         lull_escape = NULL;
-        lull_fail(esc.status, "%s", esc.msg);
-    } else if (esc.status != 0) {
+        lull_fail(esc->status, "%s", esc->msg);
+    } else if (esc->status != 0) {
         kind = LULL_EXIT_ERROR;
-        msg = esc.msg;
-        if (!esc.exited) {
+        msg = esc->msg;
+        if (!esc->exited) {
             /* As GHC does for a thread: the error on standard error. The
              * Prelude's `error` has written it already (and exited). */
             lull_in_stdio = 1;
             fflush(stdout);
             lull_in_stdio = 0;
-            lull_write_error(1, esc.msg);
+            lull_write_error(1, esc->msg);
         }
     }
     lull_escape = NULL;
     proc->escape = NULL;
-    finish(proc, kind, msg);
+    char *owned = NULL;
+    if (msg != NULL) {
+        owned = lull_xmalloc(strlen(msg) + 1);
+        strcpy(owned, msg);
+    }
+    free(esc);
+    finish(proc, kind, owned);
 }
 
 /* ---- the services ------------------------------------------------------------ */

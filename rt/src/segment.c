@@ -189,30 +189,33 @@ void lull_seg_set_limit(uintptr_t limit) {
     __asm__ volatile("movq %0, %%fs:0x70" : : "r"(limit) : "memory");
 }
 
-static void use_seg(struct lull_proc *proc, struct lull_seg *s) {
+/* Make `s` the proc's current segment (its limit is set at the next
+ * switch to the proc, or by use_seg). */
+static void point_at(struct lull_proc *proc, struct lull_seg *s) {
     proc->seg = s;
     proc->ns_lo = s->lo;
     proc->ns_hi = (char *)s;
     proc->ns_limit = (uintptr_t)s->lo + LULL_SEG_SLACK;
+}
+
+/* Run on `s` from now on: the running proc's segment changes. */
+static void use_seg(struct lull_proc *proc, struct lull_seg *s) {
+    point_at(proc, s);
     lull_seg_set_limit(proc->ns_limit);
     asan_stack(s->lo, (size_t)((char *)s - s->lo));
 }
 
 void lull_seg_init(struct lull_proc *proc, size_t ds_bytes, size_t ns_cap) {
-    ds_bytes = pow2_at_least(ds_bytes);
-    proc->ds_map = pool_take(ds_bytes);
-    proc->ds_map_bytes = ds_bytes;
+    /* The block is a power of two; the limit keeps to the size asked. */
+    proc->ds_map_bytes = pow2_at_least(ds_bytes);
+    proc->ds_map = pool_take(proc->ds_map_bytes);
     proc->ds_base = proc->ds_map;
     proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds_bytes);
     proc->regs.sp = proc->ds_base;
     proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
     proc->ns_cap = ns_cap;
     proc->ns_below = 0;
-    struct lull_seg *s = seg_new(pow2_at_least(LULL_SEG_FIRST));
-    proc->seg = s;
-    proc->ns_lo = s->lo;
-    proc->ns_hi = (char *)s;
-    proc->ns_limit = (uintptr_t)s->lo + LULL_SEG_SLACK;
+    point_at(proc, seg_new(pow2_at_least(LULL_SEG_FIRST)));
     proc->pooled = true;
 }
 
@@ -309,13 +312,56 @@ void **lull_seg_hop(void **slot) {
     return s->saved_rsp + 1;
 }
 
+/* Offsets and constants for lull_morestack's fast paths, as assembler
+ * symbols (an extended asm statement is the only way to pass offsetof to
+ * the top-level asm below). */
+__attribute__((used)) static void morestack_constants(void) {
+    __asm__ volatile(".set LULL_MS_SEG, %c0\n"
+                     ".set LULL_MS_BELOW, %c1\n"
+                     ".set LULL_MS_PEAK, %c2\n"
+                     ".set LULL_MS_NS_LO, %c3\n"
+                     ".set LULL_MS_NS_HI, %c4\n"
+                     ".set LULL_MS_NS_LIMIT, %c5\n"
+                     ".set LULL_MS_PREV, %c6\n"
+                     ".set LULL_MS_NEXT, %c7\n"
+                     ".set LULL_MS_LO, %c8\n"
+                     ".set LULL_MS_BYTES, %c9\n"
+                     ".set LULL_MS_SAVED, %c10\n"
+                     ".set LULL_MS_SLACK, %c11\n"
+                     ".set LULL_MS_ROOM, %c12\n"
+                     :
+                     : "i"(offsetof(struct lull_proc, seg)), "i"(offsetof(struct lull_proc, ns_below)),
+                       "i"(offsetof(struct lull_proc, ns_peak_bytes)), "i"(offsetof(struct lull_proc, ns_lo)),
+                       "i"(offsetof(struct lull_proc, ns_hi)), "i"(offsetof(struct lull_proc, ns_limit)),
+                       "i"(offsetof(struct lull_seg, prev)), "i"(offsetof(struct lull_seg, next)),
+                       "i"(offsetof(struct lull_seg, lo)), "i"(offsetof(struct lull_seg, bytes)),
+                       "i"(offsetof(struct lull_seg, saved_rsp)), "i"(LULL_SEG_SLACK),
+                       "i"(LULL_SEG_SLACK + sizeof(struct lull_seg) + 64));
+}
+
+/* Under ASan every switch goes through C (asan_stack). */
+#ifdef LULL_ASAN
+#define FAST_ENTER "  jmp 1f\n"
+#define FAST_LEAVE "  jmp 3f\n"
+#else
+#define FAST_ENTER ""
+#define FAST_LEAVE ""
+#endif
+
 /* On entry: rsp -> [the prologue's `ret`][the caller's return address],
  * rbp = the proc, r10 = the frame size; the function's arguments are in
  * r13 rbp r12 rbx r14 rsi rdi r8 r9 r15 (ghccc), of which the C call may
  * clobber rsi rdi r8 r9. rsp is 16-byte aligned here (the prologue's
  * call came from a function entered with rsp = 8 mod 16). On the way
  * back only the body's results (rax rdx rcx) are live: ghccc has no
- * callee-saved registers. */
+ * callee-saved registers but the pinned ones, which the body keeps.
+ *
+ * The fast paths are lull_seg_enter and lull_seg_leave for the common
+ * case of a hot split, written out: entering the kept next segment when
+ * it is big enough, and leaving a segment that keeps no newer one. They
+ * touch only registers the C calls clobber (rax rcx rdx r11 on the way
+ * in, rsi rdi r8 r9 on the way back), and the C functions stay the
+ * reference for what they do. */
 __asm__(".text\n"
         ".globl lull_morestack\n"
         ".hidden lull_morestack\n"
@@ -323,7 +369,35 @@ __asm__(".text\n"
         ".hidden lull_morestack_ret\n"
         ".type lull_morestack,@function\n"
         ".p2align 4\n"
-        "lull_morestack:\n"
+        "lull_morestack:\n" FAST_ENTER
+        "  movq LULL_MS_SEG(%rbp), %rax\n"
+        "  testq %rax, %rax\n"
+        "  jz 1f\n"
+        "  movq LULL_MS_NEXT(%rax), %rcx\n"
+        "  testq %rcx, %rcx\n"
+        "  jz 1f\n"
+        "  leaq LULL_MS_ROOM(%r10), %rdx\n"
+        "  cmpq LULL_MS_BYTES(%rcx), %rdx\n"
+        "  ja 1f\n"
+        "  movq %rsp, LULL_MS_SAVED(%rcx)\n"
+        "  movq LULL_MS_BYTES(%rax), %rdx\n"
+        "  addq LULL_MS_BELOW(%rbp), %rdx\n"
+        "  movq %rdx, LULL_MS_BELOW(%rbp)\n"
+        "  addq LULL_MS_BYTES(%rcx), %rdx\n"
+        "  cmpq LULL_MS_PEAK(%rbp), %rdx\n"
+        "  jbe 0f\n"
+        "  movq %rdx, LULL_MS_PEAK(%rbp)\n"
+        "0:\n"
+        "  movq %rcx, LULL_MS_SEG(%rbp)\n"
+        "  movq %rcx, LULL_MS_NS_HI(%rbp)\n"
+        "  movq LULL_MS_LO(%rcx), %rdx\n"
+        "  movq %rdx, LULL_MS_NS_LO(%rbp)\n"
+        "  addq $LULL_MS_SLACK, %rdx\n"
+        "  movq %rdx, LULL_MS_NS_LIMIT(%rbp)\n"
+        "  movq %rdx, %fs:0x70\n"
+        "  movq %rcx, %rax\n"
+        "  jmp 2f\n"
+        "1:\n"
         "  pushq %rsi\n"
         "  pushq %rdi\n"
         "  pushq %r8\n"
@@ -336,6 +410,7 @@ __asm__(".text\n"
         "  popq %r8\n"
         "  popq %rdi\n"
         "  popq %rsi\n"
+        "2:\n"
         "  movq (%rsp), %r10\n"
         "  movq %rax, %rsp\n"
         "  pushq %rbp\n"
@@ -343,7 +418,23 @@ __asm__(".text\n"
         "  incq %r10\n"
         "  call *%r10\n"
         "lull_morestack_ret:\n"
-        "  movq 8(%rsp), %rdi\n"
+        "  movq 8(%rsp), %rdi\n" FAST_LEAVE
+        "  movq LULL_MS_SEG(%rdi), %rsi\n"
+        "  cmpq $0, LULL_MS_NEXT(%rsi)\n"
+        "  jne 3f\n"
+        "  movq LULL_MS_PREV(%rsi), %r8\n"
+        "  movq LULL_MS_BYTES(%r8), %r9\n"
+        "  subq %r9, LULL_MS_BELOW(%rdi)\n"
+        "  movq %r8, LULL_MS_SEG(%rdi)\n"
+        "  movq %r8, LULL_MS_NS_HI(%rdi)\n"
+        "  movq LULL_MS_LO(%r8), %r9\n"
+        "  movq %r9, LULL_MS_NS_LO(%rdi)\n"
+        "  addq $LULL_MS_SLACK, %r9\n"
+        "  movq %r9, LULL_MS_NS_LIMIT(%rdi)\n"
+        "  movq %r9, %fs:0x70\n"
+        "  movq LULL_MS_SAVED(%rsi), %rsp\n"
+        "  ret\n"
+        "3:\n"
         "  pushq %rax\n"
         "  pushq %rdx\n"
         "  pushq %rcx\n"

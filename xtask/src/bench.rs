@@ -16,6 +16,8 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::project::{command_line, step, Project};
 
+mod procs;
+
 /// A way of running `lull`: arguments right after the subcommand.
 struct Engine {
     name: &'static str,
@@ -115,6 +117,8 @@ const SHARED_BENCH_DIR: &str = "../shared/bench";
 /// Options of `cargo xtask bench`.
 pub struct Options {
     pub quick: bool,
+    /// Only the procs benchmarks ([`procs`]).
+    pub procs: bool,
 }
 
 /// One measured run.
@@ -126,6 +130,11 @@ struct Measurement {
 /// Builds `lull` in release and runs the benchmarks.
 pub fn run(project: &Project, options: Options) -> Result<()> {
     let bin = project.build_lull()?;
+    if options.procs {
+        let mut failures = Vec::new();
+        procs::run(project, &bin, &mut failures)?;
+        return failed(&failures);
+    }
     let tasks: Vec<&Task> = TASKS.iter().filter(|t| t.quick || !options.quick).collect();
     let mut rows = Vec::new();
     let mut failures = Vec::new();
@@ -191,6 +200,14 @@ pub fn run(project: &Project, options: Options) -> Result<()> {
     }
     lull_bench(project, &bin, options.quick, &mut rows, &mut failures)?;
     print_table(&rows);
+    if !options.quick {
+        procs::run(project, &bin, &mut failures)?;
+    }
+    failed(&failures)
+}
+
+/// The error that names every failed run, if any.
+fn failed(failures: &[String]) -> Result<()> {
     if failures.is_empty() {
         Ok(())
     } else {

@@ -72,6 +72,9 @@ enum Verb {
         /// Only the small benchmarks.
         #[arg(long)]
         quick: bool,
+        /// Only the procs benchmarks (ring, spawn, idle memory, hot split).
+        #[arg(long, conflicts_with = "quick")]
+        procs: bool,
     },
 }
 
@@ -126,7 +129,7 @@ fn run(verb: Verb) -> Result<ExitCode> {
             rt::build_libs(&project, &tools.cc)?;
         }
         Verb::Examples => examples::run(&project, &tools.cc)?,
-        Verb::Bench { quick } => bench::run(&project, bench::Options { quick })?,
+        Verb::Bench { quick, procs } => bench::run(&project, bench::Options { quick, procs })?,
     }
     Ok(ExitCode::SUCCESS)
 }

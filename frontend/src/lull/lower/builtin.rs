@@ -543,8 +543,7 @@ impl Lowerer<'_> {
             let body = match result {
                 Some(true) => {
                     let r = l.b.var("r", Rep::Int64);
-                    let res =
-                        B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.int, vec![B::var_ref(r)])]);
+                    let res = B::con(l.known.io_res, vec![B::var_ref(w1), B::con(l.known.int, vec![B::var_ref(r)])]);
                     B::let_strict(vec![w1, r], B::prim(op, operands), res)
                 }
                 Some(false) => {
