@@ -50,7 +50,10 @@
  * readable and writable from the start (1 TiB, MAP_NORESERVE): a block is
  * committed by touching it and decommitted with MADV_DONTNEED, so a proc
  * adds no mapping. Its side tables and free ranges are shared; each block
- * is one proc's, and no proc's heap points into another's.
+ * is one proc's, and no proc's heap points into another's. Up to 1,024
+ * freed one-chunk blocks (the first nursery of a spawned proc) are kept
+ * committed and given to the next new proc, so a short proc costs no
+ * system call and no page fault for its heap.
  *
  * Note [The reservation]
  * ~~~~~~~~~~~~~~~~~~~~~~
@@ -212,7 +215,13 @@ static struct {
     struct lull_block **chunk_block;
     size_t nchunks;
     struct lull_range *ranges;
+    /* Freed one-chunk blocks (spawned procs' first nurseries) kept
+     * committed for the next proc, at most SHARED_KEEP_BLOCKS of them. */
+    struct lull_block *kept;
+    size_t nkept;
 } shared_heap;
+
+#define SHARED_KEEP_BLOCKS 1024
 
 static void reserve_shared(struct lull_gc *gc) {
     if (shared_heap.base == 0) {
@@ -323,6 +332,14 @@ static struct lull_block *block_new(struct lull_gc *gc, size_t bytes, enum lull_
         b = gc->free_blocks;
         gc->free_blocks = b->next;
         gc->free_bytes -= bytes;
+    } else if (gc->shared && bytes == LULL_CHUNK_BYTES && shared_heap.kept != NULL) {
+        b = shared_heap.kept;
+        shared_heap.kept = b->next;
+        shared_heap.nkept--;
+        gc->heap_bytes += bytes;
+        if (lull_current_proc != NULL) {
+            lull_proc_account(lull_current_proc);
+        }
     } else {
         char *a = range_take(gc, bytes);
         if (a == NULL || (!gc->shared && mprotect(a, bytes, PROT_READ | PROT_WRITE) != 0)) {
@@ -346,6 +363,15 @@ static struct lull_block *block_new(struct lull_gc *gc, size_t bytes, enum lull_
 /* Decommit a block and give its range back. */
 static void block_release(struct lull_gc *gc, struct lull_block *b) {
     gc->heap_bytes -= b->bytes;
+    /* A spawned proc's nursery goes to the next proc as it is: procs that
+     * start and end by the thousand would otherwise pay a madvise and
+     * the page faults after it each (Note [The heap]). */
+    if (gc->shared && b->bytes == LULL_CHUNK_BYTES && shared_heap.nkept < SHARED_KEEP_BLOCKS) {
+        b->next = shared_heap.kept;
+        shared_heap.kept = b;
+        shared_heap.nkept++;
+        return;
+    }
     if (gc->shared) {
         madvise(b->start, b->bytes, MADV_DONTNEED);
     } else {

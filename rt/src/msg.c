@@ -83,6 +83,12 @@ static void pointer_slots(const struct lull_object *p, size_t *first, size_t *n)
 
 /* ---- pack ----------------------------------------------------------------- */
 
+/* A small message (the common case: an Int, a short list) is packed in
+ * the packer's own arrays, on the C stack; a bigger one moves to malloc'd
+ * ones as it grows. */
+#define PACK_SMALL_KEYS 32
+#define PACK_SMALL_WORDS 64
+
 struct packer {
     const struct lull_gc *gc;
     lull_word *words;
@@ -91,6 +97,9 @@ struct packer {
     uintptr_t *keys;
     size_t *vals;
     size_t mask, used;
+    uintptr_t small_keys[PACK_SMALL_KEYS];
+    size_t small_vals[PACK_SMALL_KEYS];
+    lull_word small_words[PACK_SMALL_WORDS];
 };
 
 static size_t hash_addr(uintptr_t a) {
@@ -101,7 +110,7 @@ static size_t hash_addr(uintptr_t a) {
 }
 
 static void table_grow(struct packer *k) {
-    size_t cap = k->mask == 0 ? 64 : (k->mask + 1) * 2;
+    size_t cap = (k->mask + 1) * 2;
     uintptr_t *keys = calloc(cap, sizeof *keys);
     size_t *vals = malloc(cap * sizeof *vals);
     if (keys == NULL || vals == NULL) {
@@ -117,8 +126,10 @@ static void table_grow(struct packer *k) {
             vals[j] = k->vals[i];
         }
     }
-    free(k->keys);
-    free(k->vals);
+    if (k->keys != k->small_keys) {
+        free(k->keys);
+        free(k->vals);
+    }
     k->keys = keys;
     k->vals = vals;
     k->mask = cap - 1;
@@ -148,11 +159,16 @@ static lull_word pack_object(struct packer *k, struct lull_object *p) {
     }
     size_t words = object_words(p);
     if (k->len + words > k->cap) {
-        size_t cap = k->cap == 0 ? 64 : k->cap;
+        size_t cap = k->cap;
         while (cap < k->len + words) {
             cap *= 2;
         }
-        k->words = lull_xrealloc(k->words, cap * sizeof *k->words);
+        if (k->words == k->small_words) {
+            k->words = lull_xmalloc(cap * sizeof *k->words);
+            memcpy(k->words, k->small_words, k->len * sizeof *k->words);
+        } else {
+            k->words = lull_xrealloc(k->words, cap * sizeof *k->words);
+        }
         k->cap = cap;
     }
     size_t off = k->len;
@@ -168,7 +184,16 @@ static lull_word pack_object(struct packer *k, struct lull_object *p) {
 }
 
 struct lull_msg *lull_msg_pack(struct lull_proc *proc, struct lull_object *v) {
-    struct packer k = {.gc = &proc->gc};
+    struct packer k;
+    k.gc = &proc->gc;
+    k.words = k.small_words;
+    k.len = 0;
+    k.cap = PACK_SMALL_WORDS;
+    k.keys = k.small_keys;
+    k.vals = k.small_vals;
+    k.mask = PACK_SMALL_KEYS - 1;
+    k.used = 0;
+    memset(k.small_keys, 0, sizeof k.small_keys);
     lull_word root = pack_object(&k, v);
     /* Cheney: the copies not yet scanned are those after `scan`. */
     for (size_t scan = 0; scan < k.len;) {
@@ -182,8 +207,10 @@ struct lull_msg *lull_msg_pack(struct lull_proc *proc, struct lull_object *v) {
         }
         scan += words;
     }
-    free(k.keys);
-    free(k.vals);
+    if (k.keys != k.small_keys) {
+        free(k.keys);
+        free(k.vals);
+    }
     struct lull_msg *m = lull_xmalloc(sizeof *m + k.len * sizeof(lull_word));
     m->next = NULL;
     m->root = root;
@@ -191,7 +218,9 @@ struct lull_msg *lull_msg_pack(struct lull_proc *proc, struct lull_object *v) {
     if (k.len > 0) {
         memcpy(m->words, k.words, k.len * sizeof(lull_word));
     }
-    free(k.words);
+    if (k.words != k.small_words) {
+        free(k.words);
+    }
     return m;
 }
 

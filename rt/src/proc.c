@@ -34,8 +34,30 @@
 #include "segment.h"
 #include "stackmap.h"
 
-static size_t env_bytes(const char *name, size_t dflt) {
+/* getenv, remembered (per thread: a host may make procs on several): a
+ * spawn reads four variables, and getenv scans the whole environment
+ * each time. */
+static const char *env_get(const char *name) {
+    static _Thread_local struct {
+        const char *name, *value;
+    } seen[8];
+    static _Thread_local size_t nseen;
+    for (size_t i = 0; i < nseen; i++) {
+        if (strcmp(seen[i].name, name) == 0) {
+            return seen[i].value;
+        }
+    }
     const char *v = getenv(name);
+    if (nseen < sizeof seen / sizeof seen[0]) {
+        seen[nseen].name = name;
+        seen[nseen].value = v;
+        nseen++;
+    }
+    return v;
+}
+
+static size_t env_bytes(const char *name, size_t dflt) {
+    const char *v = env_get(name);
     if (v == NULL || *v == '\0') {
         return dflt;
     }
@@ -121,7 +143,7 @@ static void proc_init(struct lull_proc *proc, const char *nursery_env, size_t nu
     if (opts->max_memory / 4 < nursery) {
         nursery = opts->max_memory / 4;
     }
-    const char *stress = getenv("LULL_GC_STRESS");
+    const char *stress = env_get("LULL_GC_STRESS");
     lull_gc_init(proc, nursery, stress != NULL && strcmp(stress, "1") == 0);
 
     proc->fuel_refill = 0;
