@@ -147,6 +147,9 @@ static struct lull_options options_of(const lull_runtime *rt) {
 /* A proc for the crate, made under an escape: NULL and *err on failure. */
 static struct lull_proc *new_proc(struct lull_crate *c, char **err) {
     struct lull_escape esc;
+    char msg_text[LULL_ESCAPE_TEXT], err_text[LULL_ESCAPE_TEXT];
+    esc.msg = msg_text;
+    esc.err = err_text;
     esc.err_len = 0;
     esc.child = false;
     esc.exited = false;
@@ -689,6 +692,9 @@ struct job {
 static int run_job(struct lull_proc *p, void *arg) {
     struct job *j = arg;
     struct lull_escape esc;
+    char msg_text[LULL_ESCAPE_TEXT], err_text[LULL_ESCAPE_TEXT];
+    esc.msg = msg_text;
+    esc.err = err_text;
     esc.err_len = 0;
     esc.child = false;
     esc.exited = false;

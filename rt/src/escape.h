@@ -24,12 +24,15 @@ struct lull_escape {
     /* It ended through lull_rt_exit (the Prelude's `error` has written its
      * message already). */
     bool exited;
-    /* The buffers last: a spawned proc's escape is not cleared, so that
-     * only the page of its first fields is touched until it fails. */
-    char msg[4096];
+    /* Both LULL_ESCAPE_TEXT bytes, elsewhere: a spawned proc's are in its
+     * block, away from what an idle proc touches (Note [Segmented
+     * stacks] in segment.c). */
+    char *msg;
     /* What the code wrote to standard error (the Prelude's `error` writes
      * `PROG: msg` there, then exits): the message when it exits. */
-    char err[4096];
+    char *err;
 };
+
+#define LULL_ESCAPE_TEXT 4096
 
 #endif /* LULL_ESCAPE_H */

@@ -31,11 +31,11 @@ void lull_escape_with(int status, const char *msg) {
         return;
     }
     lull_escape = NULL;
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
+    snprintf(e->msg, LULL_ESCAPE_TEXT, "%s", msg);
     for (size_t i = 0; !e->child && i < sizeof flags / sizeof flags[0]; i++) {
         char *at = strstr(e->msg, flags[i].flag);
         if (at != NULL && strlen(at) == strlen(flags[i].flag)) {
-            snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s", flags[i].field);
+            snprintf(at, LULL_ESCAPE_TEXT - (size_t)(at - e->msg), "%s", flags[i].field);
         }
     }
     e->status = status;

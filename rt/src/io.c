@@ -294,7 +294,7 @@ void lull_rt_hputchar(struct lull_proc *proc, int64_t h, int64_t c) {
     if (h == 2 && e != NULL) {
         /* An embedding's call or a spawned proc: kept for the message
          * (lull_rt_exit); a proc's is written too. */
-        if (e->err_len + n < sizeof e->err) {
+        if (e->err_len + n < LULL_ESCAPE_TEXT) {
             memcpy(e->err + e->err_len, b, n);
             e->err_len += n;
         }
@@ -460,7 +460,7 @@ _Noreturn void lull_rt_exit(struct lull_proc *proc, int64_t status) {
          * to standard error, without the program name that the Prelude's
          * `error` puts first (empty here) and the final newline, is the
          * message. */
-        char msg[sizeof e->err + 64];
+        char msg[LULL_ESCAPE_TEXT + 64];
         size_t len = e->err_len;
         const char *text = e->err;
         size_t skip = strlen(prog_name) + 2;

@@ -105,6 +105,7 @@ static void own_stacks(struct lull_proc *proc, const char *ds_env, const char *n
     proc->ds_map = reserve(proc->ds_map_bytes);
     proc->ds_base = proc->ds_map;
     proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds);
+    proc->ds_bytes = ds;
     if (mprotect(proc->ds_limit, guard, PROT_NONE) != 0) {
         lull_internal("mprotect of the data stack guard failed");
     }
@@ -121,17 +122,6 @@ static void own_stacks(struct lull_proc *proc, const char *ds_env, const char *n
     proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
 }
 
-/* A spawned proc's stacks: from the pool (Note [Segmented stacks] in
- * segment.c), no mapping of their own. */
-static void pooled_stacks(struct lull_proc *proc) {
-    const struct lull_options *opts = &proc->opts;
-    bool ds_capped = false, ns_capped = false;
-    size_t ds = stack_bytes("LULL_PROC_DATA_STACK", LULL_PROC_DATA_STACK_DEFAULT_BYTES, opts, &ds_capped);
-    size_t ns = stack_bytes("LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, opts, &ns_capped);
-    lull_seg_init(proc, ds, ns);
-    proc->ds_capped = ds_capped;
-    proc->ns_capped = ns_capped;
-}
 
 /* Heap and fuel of a new proc (its stacks are set). */
 static void proc_init(struct lull_proc *proc, const char *nursery_env, size_t nursery_default) {
@@ -167,35 +157,40 @@ struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lu
     return proc;
 }
 
+/* A spawned proc lives in a block of the pool with its stacks
+ * (Note [Segmented stacks] in segment.c): no mapping of its own. */
 struct lull_proc *lull_proc_new_child(const struct lull_proc *parent, uint64_t memory) {
-    struct lull_proc *proc = calloc(1, sizeof *proc);
-    if (proc == NULL) {
-        lull_out_of_memory(lull_current_proc);
+    struct lull_options opts = parent->opts;
+    bool budget = memory > 0 && memory < opts.max_memory;
+    if (budget) {
+        opts.max_memory = memory;
     }
+    bool ds_capped = false, ns_capped = false;
+    size_t ds = stack_bytes("LULL_PROC_DATA_STACK", LULL_PROC_DATA_STACK_DEFAULT_BYTES, &opts, &ds_capped);
+    size_t ns = stack_bytes("LULL_PROC_STACK", LULL_PROC_STACK_DEFAULT_BYTES, &opts, &ns_capped);
+    struct lull_proc *proc = lull_seg_proc_new(ds, ns);
+    proc->ds_capped = ds_capped;
+    proc->ns_capped = ns_capped;
     proc->prog = parent->prog;
-    proc->opts = parent->opts;
-    if (memory > 0 && memory < proc->opts.max_memory) {
-        proc->opts.max_memory = memory;
-        proc->memory_budget = true;
-    }
+    proc->opts = opts;
+    proc->memory_budget = budget;
     proc->regs.svc = lull_rt_services;
-    pooled_stacks(proc);
     proc_init(proc, "LULL_PROC_NURSERY", LULL_PROC_NURSERY_DEFAULT_BYTES);
     return proc;
 }
 
 void lull_proc_free(struct lull_proc *proc) {
     lull_gc_fini(proc);
-    if (proc->pooled) {
-        lull_seg_fini(proc);
-    } else {
-        munmap(proc->ds_map, proc->ds_map_bytes);
-        munmap(proc->ns_map, proc->ns_map_bytes);
-    }
     free(proc->roots.items);
     if (lull_current_proc == proc) {
         lull_current_proc = NULL;
     }
+    if (proc->pooled) {
+        lull_seg_proc_free(proc); /* the proc is in its block */
+        return;
+    }
+    munmap(proc->ds_map, proc->ds_map_bytes);
+    munmap(proc->ns_map, proc->ns_map_bytes);
     free(proc);
 }
 
@@ -217,7 +212,7 @@ void lull_ds_push(struct lull_proc *proc, struct lull_object *obj) {
             lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
             lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
         }
-        lull_format_bytes(lim, sizeof lim, (uint64_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+        lull_format_bytes(lim, sizeof lim, proc->ds_bytes);
         lull_fail(2, "stack overflow (data stack limit of %s)", lim);
     }
     *proc->regs.sp++ = (lull_word *)obj;
@@ -271,7 +266,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
             snprintf(msg, sizeof msg, "stack overflow (native stack limit of %s)", lim);
             status = 2;
         } else if (in_ds_guard) {
-            format_limit(lim, sizeof lim, (size_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+            format_limit(lim, sizeof lim, proc->ds_bytes);
             snprintf(msg, sizeof msg, "stack overflow (data stack limit of %s)", lim);
             status = 2;
         }

@@ -110,6 +110,13 @@ struct lull_proc {
     size_t ns_cap;
     uintptr_t ns_limit;
     bool pooled;
+    /* A spawned proc's block (the proc is in it), and the room there for
+     * its escape's text (2 x LULL_ESCAPE_TEXT bytes). */
+    char *block;
+    size_t block_bytes;
+    char *child_text;
+    /* The data stack's size asked for (the limit messages name it). */
+    size_t ds_bytes;
 };
 
 /* Create a proc for `prog`: stacks, heap, limits. */

@@ -349,16 +349,16 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
     __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
     free_zombie();
-    /* Not on the proc's stack: it is 8 KiB, whose pages the stack-clash
-     * probes of the frame would touch, and an idle proc would pay for
-     * them. Malloc'd and not cleared, only its first fields are touched
-     * until a failure writes a message. */
-    struct lull_escape *esc = lull_xmalloc(sizeof *esc);
+    /* Its text is in the proc's block, whose pages an idle proc does not
+     * touch (Note [Segmented stacks] in segment.c). */
+    struct lull_escape esc_storage;
+    struct lull_escape *esc = &esc_storage;
+    esc->msg = proc->child_text;
+    esc->err = proc->child_text + LULL_ESCAPE_TEXT;
     esc->status = 0;
     esc->err_len = 0;
     esc->child = true;
     esc->exited = false;
-    esc->msg[0] = '\0';
     proc->escape = esc;
     lull_escape = esc;
     int kind = LULL_EXIT_NORMAL;
@@ -394,7 +394,6 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
         owned = lull_xmalloc(strlen(msg) + 1);
         strcpy(owned, msg);
     }
-    free(esc);
     finish(proc, kind, owned);
 }
 

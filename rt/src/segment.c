@@ -59,6 +59,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "escape.h"
 #include "proc.h"
 #include "sched.h"
 #include "segment.h"
@@ -66,6 +67,7 @@
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #define LULL_ASAN 1
 #endif
 
@@ -81,7 +83,10 @@
 
 static struct {
     char *base, *bump, *end;
-    void *free[64]; /* by log2 of the size: a list linked through each block's first word */
+    /* Free blocks by log2 of the size, segments and procs' blocks apart
+     * (their links are at different offsets). */
+    void *free_segs[64];
+    void *free_procs[64];
 } P;
 
 static unsigned log2_of(size_t bytes) {
@@ -108,14 +113,9 @@ static void pool_reserve(void) {
     lull_fail(2, "cannot reserve the address space of the procs' stacks");
 }
 
-/* A block of `bytes` (a power of two, at least a page), aligned to a page. */
+/* A new block of `bytes` (a power of two, at least a page), aligned to a
+ * page. */
 static void *pool_take(size_t bytes) {
-    unsigned k = log2_of(bytes);
-    if (P.free[k] != NULL) {
-        void *b = P.free[k];
-        P.free[k] = *(void **)b;
-        return b;
-    }
     if (P.base == NULL) {
         pool_reserve();
     }
@@ -129,14 +129,26 @@ static void *pool_take(size_t bytes) {
     return b;
 }
 
+/* A free block is linked through the word at `link` bytes into it (a
+ * page the block's next user touches anyway). */
+static void *pool_take_linked(void **lists, size_t bytes, size_t link) {
+    unsigned k = log2_of(bytes);
+    if (lists[k] != NULL) {
+        char *b = lists[k];
+        lists[k] = *(void **)(b + link);
+        return b;
+    }
+    return pool_take(bytes);
+}
+
 /* Give a block back; `used` bytes of it from `dirty` may be resident. */
-static void pool_give(void *b, size_t bytes, char *dirty, size_t used) {
+static void pool_give(void **lists, void *b, size_t bytes, char *dirty, size_t used, size_t link) {
     if (used >= RELEASE_BYTES) {
         madvise(dirty, used, MADV_DONTNEED);
     }
     unsigned k = log2_of(bytes);
-    *(void **)b = P.free[k];
-    P.free[k] = b;
+    *(void **)((char *)b + link) = lists[k];
+    lists[k] = b;
 }
 
 _Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
@@ -146,14 +158,17 @@ _Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
         lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
         lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
     }
-    lull_format_bytes(lim, sizeof lim, (uint64_t)((char *)proc->ds_limit - (char *)proc->ds_base));
+    lull_format_bytes(lim, sizeof lim, proc->ds_bytes);
     lull_fail(2, "stack overflow (data stack limit of %s)", lim);
 }
 
 /* ---- native segments ------------------------------------------------------ */
 
+/* A segment's free-list link: in its header, at its top. */
+#define SEG_LINK(bytes) ((bytes) - sizeof(struct lull_seg))
+
 static struct lull_seg *seg_new(size_t bytes) {
-    char *lo = pool_take(bytes);
+    char *lo = pool_take_linked(P.free_segs, bytes, SEG_LINK(bytes));
     struct lull_seg *s = (struct lull_seg *)(lo + bytes - sizeof(struct lull_seg));
     s->prev = s->next = NULL;
     s->lo = lo;
@@ -182,7 +197,7 @@ static void seg_free(struct lull_seg *s) {
 #endif
     /* Only the top of a small segment was touched, and it is reused soon:
      * the ones of 64 KiB and more go back to the kernel whole. */
-    pool_give(s->lo, s->bytes, s->lo, s->bytes);
+    pool_give(P.free_segs, s->lo, s->bytes, s->lo, s->bytes, SEG_LINK(s->bytes));
 }
 
 void lull_seg_set_limit(uintptr_t limit) {
@@ -205,34 +220,74 @@ static void use_seg(struct lull_proc *proc, struct lull_seg *s) {
     asan_stack(s->lo, (size_t)((char *)s - s->lo));
 }
 
-void lull_seg_init(struct lull_proc *proc, size_t ds_bytes, size_t ns_cap) {
-    /* The block is a power of two; the limit keeps to the size asked. */
-    proc->ds_map_bytes = pow2_at_least(ds_bytes);
-    proc->ds_map = pool_take(proc->ds_map_bytes);
-    proc->ds_base = proc->ds_map;
-    proc->ds_limit = (lull_word **)((char *)proc->ds_map + ds_bytes);
+/* The layout of a spawned proc's block (Note [Segmented stacks]). */
+#define BLOCK_TEXT (2 * (size_t)LULL_ESCAPE_TEXT)
+#define BLOCK_TOP (BLOCK_TEXT + LULL_SEG_SLACK + LULL_SEG_FIRST_FRAMES)
+#define BLOCK_PROC BLOCK_TOP
+#define BLOCK_DS ((BLOCK_PROC + sizeof(struct lull_proc) + 15) & ~(size_t)15)
+
+struct lull_proc *lull_seg_proc_new(size_t ds_bytes, size_t ns_cap) {
+    /* The data stack gets the rest of a block of ds_bytes; a small one
+     * (a small memory budget) a block big enough for it after the head. */
+    size_t bytes = pow2_at_least(ds_bytes);
+    if (bytes < BLOCK_DS + ds_bytes / 2) {
+        bytes = pow2_at_least(BLOCK_DS + ds_bytes);
+    }
+    char *b = pool_take_linked(P.free_procs, bytes, BLOCK_PROC);
+    struct lull_proc *proc = (struct lull_proc *)(b + BLOCK_PROC);
+    memset(proc, 0, sizeof *proc);
+    proc->block = b;
+    proc->block_bytes = bytes;
+    proc->child_text = b;
+    proc->ds_bytes = ds_bytes;
+    proc->ds_base = (lull_word **)(b + BLOCK_DS);
+    size_t room = bytes - BLOCK_DS < ds_bytes ? bytes - BLOCK_DS : ds_bytes;
+    proc->ds_limit = (lull_word **)(b + BLOCK_DS + (room & ~(size_t)15));
     proc->regs.sp = proc->ds_base;
     proc->regs.ds_check = proc->ds_limit - LULL_DS_SLACK_WORDS;
     proc->ns_cap = ns_cap;
-    proc->ns_below = 0;
-    point_at(proc, seg_new(pow2_at_least(LULL_SEG_FIRST)));
+    /* The first segment: from the top of the room for the escape's text
+     * to the control block; its header is just under the control block. */
+    struct lull_seg *s = (struct lull_seg *)(b + BLOCK_TOP - sizeof(struct lull_seg));
+    s->prev = s->next = NULL;
+    s->lo = b + BLOCK_TEXT;
+    s->bytes = BLOCK_TOP - BLOCK_TEXT;
+    s->saved_rsp = NULL;
+    point_at(proc, s);
     proc->pooled = true;
+#ifdef LULL_ASAN
+    /* The leak checker does not scan the pool: the control block holds
+     * the proc's malloc'd tables. */
+    __lsan_register_root_region(proc, sizeof *proc);
+#endif
+    return proc;
 }
 
-void lull_seg_fini(struct lull_proc *proc) {
+void lull_seg_proc_free(struct lull_proc *proc) {
     struct lull_seg *s = proc->seg;
     while (s != NULL && s->prev != NULL) {
         s = s->prev;
     }
+    /* The first segment is the block's; the newer ones are the pool's. */
+    s = s != NULL ? s->next : NULL;
     while (s != NULL) {
         struct lull_seg *n = s->next;
         seg_free(s);
         s = n;
     }
+#ifdef LULL_ASAN
+    __lsan_unregister_root_region(proc, sizeof *proc);
+#endif
     uint64_t used = proc->ds_peak_bytes + (uint64_t)(proc->regs.sp - proc->ds_base) * LULL_WORD_SIZE;
-    pool_give(proc->ds_map, proc->ds_map_bytes, proc->ds_map,
-              used > proc->ds_map_bytes ? proc->ds_map_bytes : (size_t)((used + 4095) & ~(uint64_t)4095));
-    proc->seg = NULL;
+    char *b = proc->block;
+    size_t bytes = proc->block_bytes;
+    size_t dirty = used > bytes - BLOCK_DS ? bytes - BLOCK_DS : (size_t)((used + 4095) & ~(uint64_t)4095);
+    /* The head's pages stay: the next proc uses them. The data stack's
+     * first page is the head's last, so the range starts a page later. */
+    char *ds_page = (char *)(((uintptr_t)(b + BLOCK_DS) + 4095) & ~(uintptr_t)4095);
+    size_t skip = (size_t)(ds_page - (b + BLOCK_DS));
+    pool_give(P.free_procs, b, bytes, ds_page, dirty > skip ? dirty - skip : 0, BLOCK_PROC);
+    /* proc is gone from here on. */
 }
 
 uint64_t lull_seg_in_use(const struct lull_proc *proc, const char *rsp) {

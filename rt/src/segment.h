@@ -29,19 +29,21 @@ struct lull_seg {
 #else
 #define LULL_SEG_SLACK ((size_t)12 << 10)
 #endif
-/* The first segment: LULL_SEG_SLACK plus 4 KiB for generated frames. */
-#define LULL_SEG_FIRST (LULL_SEG_SLACK + ((size_t)4 << 10))
+/* Generated frames of a proc's first segment (above its slack), in the
+ * proc's block: Note [Segmented stacks]. */
+#define LULL_SEG_FIRST_FRAMES ((size_t)2 << 10)
 
 /* The data stack's room above its checked limit (Note [Segmented stacks]):
  * every push between two entry checks fits in it. */
 #define LULL_DS_SLACK_WORDS ((size_t)4096)
 
-/* Give a spawned proc its stacks from the pool: a data stack of
- * `ds_bytes` of address space and a first native segment; its native
- * stack may grow to `ns_cap` bytes of segments. */
-void lull_seg_init(struct lull_proc *proc, size_t ds_bytes, size_t ns_cap);
-/* Return a spawned proc's stacks to the pool. */
-void lull_seg_fini(struct lull_proc *proc);
+/* A spawned proc in a block of the pool (zeroed but for its stacks): its
+ * control block, its first native segment and a data stack of about
+ * `ds_bytes`; its native stack may grow to `ns_cap` bytes of segments. */
+struct lull_proc *lull_seg_proc_new(size_t ds_bytes, size_t ns_cap);
+/* Return a spawned proc's block and segments to the pool: the proc is
+ * gone after it. */
+void lull_seg_proc_free(struct lull_proc *proc);
 
 /* The split-stack limit of the running thread (%fs:0x70, where LLVM's
  * split-stack prologue looks): the running proc's, 0 (never checked) for
