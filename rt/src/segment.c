@@ -22,7 +22,8 @@
  *    the frame size, which a PLT stub of a shared runtime would not).
  *    lull_morestack takes the next segment (twice the current one, or the
  *    one kept from the last overflow: a call at a segment boundary in a
- *    loop allocates once; sizes stop doubling at 16 MiB), calls the
+ *    loop allocates once, and takes a fast path in assembly; sizes stop
+ *    doubling at 16 MiB), calls the
  *    function's body on it (the prologue's
  *    call returns to a `ret` followed by the body: the body starts one
  *    byte after the return address), and on the way back switches to the
@@ -49,9 +50,24 @@
  *    function pushes at most that much before it enters something, or
  *    checks again itself), and calls the overflow service beyond it.
  *
+ * A spawned proc itself lives in one block of the pool, whose size is the
+ * data stack's (LULL_PROC_DATA_STACK, 32 MiB) and whose head is the proc:
+ *
+ *    [escape text 8K][C slack 12K][frames 2K|seg header][struct lull_proc][data stack ...]
+ *    0               8K           20K                   22K               ~23K
+ *
+ * The text of the proc's escape (its failure message, what it wrote to
+ * standard error) is written only when it fails; the C slack only when a
+ * service runs deep (a collection); so a proc that has started and waits
+ * touches one page of its block: the top of its first segment (its
+ * frames, and the shallow C frames of recv and the switch), its control
+ * block and the start of its data stack. Free blocks and segments are
+ * linked through a word in that page (the control block's, or the
+ * segment header's), so that recycling touches nothing else.
+ *
  * So a spawned proc costs no mapping: its heap blocks come from the
- * shared heap reservation (Note [The heap] in gc.c), its stacks from the
- * pool.
+ * shared heap reservation (Note [The heap] in gc.c), its stacks and its
+ * control block from the pool.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
