@@ -34,14 +34,15 @@
 #include "segment.h"
 #include "stackmap.h"
 
-/* getenv, remembered (per thread: a host may make procs on several): a
- * spawn reads four variables, and getenv scans the whole environment
- * each time. */
+/* getenv, remembered from a run's start (lull_proc_new forgets) for its
+ * spawns: a spawn reads four variables, and getenv scans the whole
+ * environment each time. Per thread: a host may run crates on several. */
+static _Thread_local struct {
+    const char *name, *value;
+} seen[8];
+static _Thread_local size_t nseen;
+
 static const char *env_get(const char *name) {
-    static _Thread_local struct {
-        const char *name, *value;
-    } seen[8];
-    static _Thread_local size_t nseen;
     for (size_t i = 0; i < nseen; i++) {
         if (strcmp(seen[i].name, name) == 0) {
             return seen[i].value;
@@ -142,6 +143,7 @@ static void proc_init(struct lull_proc *proc, const char *nursery_env, size_t nu
 }
 
 struct lull_proc *lull_proc_new(const struct lull_program *prog, const struct lull_options *opts) {
+    nseen = 0; /* a new run reads the environment afresh */
     struct lull_proc *proc = calloc(1, sizeof *proc);
     if (proc == NULL) {
         lull_out_of_memory(NULL);
