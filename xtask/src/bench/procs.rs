@@ -289,7 +289,8 @@ fn idle(built: &Built, rows: &mut Vec<Row>) {
 /// The hot split (benches/procs/split.lull): `split D K` runs a loop of K
 /// calls at D nested calls deep in a proc. The depths 0..SWEEP_DEPTHS are
 /// timed with a short loop; the slowest (re-timed to rule out noise) is
-/// where the loop's calls cross a segment boundary. The figure is the
+/// where the loop's calls cross a segment boundary (each depth is run
+/// twice and the faster run kept). The figure is the
 /// long loop's time there over its time 16 calls shallower or deeper
 /// (the faster of the two: away from any boundary), start-up taken off.
 fn hot_split(project: &Project, bin: &Path, dir: &Path, rows: &mut Vec<Row>, failures: &mut Vec<String>) {
@@ -316,7 +317,8 @@ fn hot_split(project: &Project, bin: &Path, dir: &Path, rows: &mut Vec<Row>, fai
             Ok(t)
         };
         step(format!("bench: {name}: a sweep of {SWEEP_DEPTHS} depths: {}", exe.display()));
-        let mut sweep = (0..SWEEP_DEPTHS).map(|d| Ok((time(d, 100_000, 1)?, d))).collect::<Result<Vec<_>>>()?;
+        // Two runs per depth: noise makes a run slower, never faster.
+        let mut sweep = (0..SWEEP_DEPTHS).map(|d| Ok((time(d, 100_000, 2)?, d))).collect::<Result<Vec<_>>>()?;
         sweep.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut hot = (0.0, 0);
         for &(_, d) in sweep.iter().take(6) {
@@ -448,5 +450,32 @@ fn print_table(rows: &[Row]) {
     println!("{}", line(&header.map(String::from)));
     for row in &cells {
         println!("{}", line(row));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest_of(text: &str) -> OutputDigest {
+        let mut digest = OutputDigest::default();
+        digest.add(text.as_bytes());
+        digest
+    }
+
+    #[test]
+    fn idle_rss_reads_each_peer() {
+        // Lull and GHC print `VmRSS`'s value with its unit, Erlang without.
+        assert_eq!(idle_rss(&digest_of("2904 kB\nTrue\n")).unwrap(), 2904.0);
+        assert_eq!(idle_rss(&digest_of("37356\ntrue\n")).unwrap(), 37356.0);
+        assert!(idle_rss(&digest_of("2904 kB\nFalse\n")).is_err());
+        assert!(idle_rss(&digest_of("kB\nTrue\n")).is_err());
+    }
+
+    #[test]
+    fn prints_ignores_case_only() {
+        assert!(prints("True")(&digest_of("true\n")).is_ok());
+        assert!(prints("1000000")(&digest_of("1000000\n")).is_ok());
+        assert!(prints("1000000")(&digest_of("999999\n")).is_err());
     }
 }
