@@ -44,7 +44,7 @@ static _Thread_local size_t nseen;
 
 static const char *env_get(const char *name) {
     for (size_t i = 0; i < nseen; i++) {
-        if (strcmp(seen[i].name, name) == 0) {
+        if (seen[i].name == name || strcmp(seen[i].name, name) == 0) {
             return seen[i].value;
         }
     }
@@ -273,6 +273,12 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
             status = 2;
         }
     }
+    /* A spawned proc's escape does not restore the signal mask (a system
+     * call per spawn): unblock the signal before leaving the handler. */
+    sigset_t self;
+    sigemptyset(&self);
+    sigaddset(&self, sig);
+    pthread_sigmask(SIG_UNBLOCK, &self, NULL);
     lull_escape_with(status, msg);
     if (!lull_in_stdio) {
         fflush(stdout);

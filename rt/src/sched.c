@@ -363,7 +363,9 @@ _Noreturn void lull_proc_boot(struct lull_proc *proc) {
     lull_escape = esc;
     int kind = LULL_EXIT_NORMAL;
     const char *msg = NULL;
-    if (sigsetjmp(esc->jb, 1) == 0) {
+    /* No saved signal mask: the fault handler unblocks its signal itself
+     * (on_fault in proc.c). */
+    if (sigsetjmp(esc->jb, 0) == 0) {
         struct lull_object *action = lull_msg_unpack(proc, proc->start);
         lull_msg_free(proc->start);
         proc->start = NULL;
