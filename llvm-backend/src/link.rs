@@ -20,7 +20,9 @@
 //! linker to define those symbols), without text relocations. This is the
 //! effect of `objcopy --rename-section
 //! .llvm_stackmaps=llvm_stackmaps,alloc,load,contents,data`, done in place
-//! on the ELF section headers (see [`rename_stackmaps_section`]).
+//! on the ELF section headers (see `rename_sections`). The split-stack
+//! note of a program that can spawn is renamed too, so that the linker
+//! ignores it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -224,13 +226,14 @@ fn run_linker(mut cmd: Command, cc: &str, what: &str) -> Result<(), Error> {
 }
 
 /// Writes `objects` into `dir` as `STEM.o`, `STEM1.o`, ..., each with its
-/// stack-map section renamed (see the module documentation), and returns
+/// stack-map and split-stack sections renamed (see the module
+/// documentation), and returns
 /// their paths.
 fn write_objects(objects: &[Vec<u8>], dir: &Path, stem: &str) -> Result<Vec<PathBuf>, Error> {
     let mut paths = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         let mut object = object.clone();
-        rename_stackmaps_section(&mut object)?;
+        rename_sections(&mut object)?;
         let path = dir.join(if i == 0 { format!("{stem}.o") } else { format!("{stem}{i}.o") });
         write(&path, &object)?;
         paths.push(path);
@@ -251,9 +254,10 @@ const SHF_WRITE: u64 = 0x1;
 const SHF_ALLOC: u64 = 0x2;
 
 /// Renames every `.llvm_stackmaps` section of an x86-64 ELF object to
-/// `llvm_stackmaps` and marks it allocated and writable (in place). An
-/// object without such a section is left as it is.
-pub fn rename_stackmaps_section(elf: &mut [u8]) -> Result<(), Error> {
+/// `llvm_stackmaps` and marks it allocated and writable, and renames the
+/// `.note.GNU-split-stack` section (in place). An object without such
+/// sections is left as it is.
+pub(crate) fn rename_sections(elf: &mut [u8]) -> Result<(), Error> {
     let bad = |what: &str| Error::Link(format!("the compiled object is not a valid ELF64 file: {what}"));
     if elf.len() < 64 || &elf[..4] != b"\x7fELF" {
         return Err(bad("no ELF header"));
@@ -338,10 +342,8 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_elf() {
-        assert!(rename_stackmaps_section(&mut [0u8; 10]).is_err());
-        assert!(rename_stackmaps_section(
-            &mut b"not an ELF file at all, but long enough to hold a header..........".to_vec()
-        )
-        .is_err());
+        assert!(rename_sections(&mut [0u8; 10]).is_err());
+        assert!(rename_sections(&mut b"not an ELF file at all, but long enough to hold a header..........".to_vec())
+            .is_err());
     }
 }
