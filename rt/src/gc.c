@@ -332,23 +332,21 @@ static struct lull_block *block_new(struct lull_gc *gc, size_t bytes, enum lull_
         b = gc->free_blocks;
         gc->free_blocks = b->next;
         gc->free_bytes -= bytes;
-    } else if (gc->shared && bytes == LULL_CHUNK_BYTES && shared_heap.kept != NULL) {
-        b = shared_heap.kept;
-        shared_heap.kept = b->next;
-        shared_heap.nkept--;
-        gc->heap_bytes += bytes;
-        if (lull_current_proc != NULL) {
-            lull_proc_account(lull_current_proc);
-        }
     } else {
-        char *a = range_take(gc, bytes);
-        if (a == NULL || (!gc->shared && mprotect(a, bytes, PROT_READ | PROT_WRITE) != 0)) {
-            lull_out_of_memory(lull_current_proc);
+        if (gc->shared && bytes == LULL_CHUNK_BYTES && shared_heap.kept != NULL) {
+            b = shared_heap.kept; /* committed already */
+            shared_heap.kept = b->next;
+            shared_heap.nkept--;
+        } else {
+            char *a = range_take(gc, bytes);
+            if (a == NULL || (!gc->shared && mprotect(a, bytes, PROT_READ | PROT_WRITE) != 0)) {
+                lull_out_of_memory(lull_current_proc);
+            }
+            b = lull_xmalloc(sizeof *b);
+            b->start = (lull_word *)a;
+            b->end = (lull_word *)(a + bytes);
+            b->bytes = bytes;
         }
-        b = lull_xmalloc(sizeof *b);
-        b->start = (lull_word *)a;
-        b->end = (lull_word *)(a + bytes);
-        b->bytes = bytes;
         gc->heap_bytes += bytes;
         if (lull_current_proc != NULL) {
             lull_proc_account(lull_current_proc);

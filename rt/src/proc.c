@@ -207,15 +207,18 @@ void lull_proc_account(struct lull_proc *proc) {
     }
 }
 
+_Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
+    if (proc->ds_capped) {
+        lull_memory_limit(proc);
+    }
+    char lim[48];
+    lull_format_bytes(lim, sizeof lim, proc->ds_bytes);
+    lull_fail(2, "stack overflow (data stack limit of %s)", lim);
+}
+
 void lull_ds_push(struct lull_proc *proc, struct lull_object *obj) {
     if (proc->regs.sp >= proc->ds_limit) {
-        char lim[48];
-        if (proc->ds_capped) {
-            lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
-            lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
-        }
-        lull_format_bytes(lim, sizeof lim, proc->ds_bytes);
-        lull_fail(2, "stack overflow (data stack limit of %s)", lim);
+        lull_rt_ds_overflow(proc);
     }
     *proc->regs.sp++ = (lull_word *)obj;
 }

@@ -140,6 +140,10 @@ void lull_proc_account(struct lull_proc *proc);
 
 /* Push/pop on the data stack from C (checked against its limit). */
 void lull_ds_push(struct lull_proc *proc, struct lull_object *obj);
+/* The data stack is full (past regs.ds_check for generated code, the
+ * ds_overflow service; at ds_limit for the runtime's pushes): the memory
+ * limit when the limit made the stack small, else a stack overflow. */
+_Noreturn void lull_rt_ds_overflow(struct lull_proc *proc);
 struct lull_object *lull_ds_pop(struct lull_proc *proc);
 
 /* Fatal exits (fail.c): flush stdout, print `error: ...` to stderr,

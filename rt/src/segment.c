@@ -167,17 +167,6 @@ static void pool_give(void **lists, void *b, size_t bytes, char *dirty, size_t u
     lists[k] = b;
 }
 
-_Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
-    char lim[48];
-    if (proc->ds_capped) {
-        lull_stop_for_memory(proc);
-        lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
-        lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
-    }
-    lull_format_bytes(lim, sizeof lim, proc->ds_bytes);
-    lull_fail(2, "stack overflow (data stack limit of %s)", lim);
-}
-
 /* ---- native segments ------------------------------------------------------ */
 
 /* A segment's free-list link: in its header, at its top. */
@@ -185,7 +174,7 @@ _Noreturn void lull_rt_ds_overflow(struct lull_proc *proc) {
 
 static struct lull_seg *seg_new(size_t bytes) {
     char *lo = pool_take_linked(P.free_segs, bytes, SEG_LINK(bytes));
-    struct lull_seg *s = (struct lull_seg *)(lo + bytes - sizeof(struct lull_seg));
+    struct lull_seg *s = (struct lull_seg *)(lo + SEG_LINK(bytes));
     s->prev = s->next = NULL;
     s->lo = lo;
     s->bytes = bytes;
@@ -328,12 +317,10 @@ struct lull_seg *lull_seg_enter(struct lull_proc *proc, size_t frame, void **rsp
         size_t grow = cur->bytes * 2 > LULL_SEG_MAX ? LULL_SEG_MAX : cur->bytes * 2;
         size_t bytes = pow2_at_least(need > grow ? need : grow);
         if (proc->ns_below + cur->bytes + bytes > proc->ns_cap) {
-            char lim[48];
             if (proc->ns_capped) {
-                lull_stop_for_memory(proc);
-                lull_format_bytes(lim, sizeof lim, proc->opts.max_memory);
-                lull_fail(2, "memory limit of %s reached (--max-memory)", lim);
+                lull_memory_limit(proc);
             }
+            char lim[48];
             lull_format_bytes(lim, sizeof lim, proc->ns_cap);
             lull_fail(2, "stack overflow (native stack limit of %s)", lim);
         }

@@ -61,7 +61,4 @@ void lull_morestack(void);
 extern const char lull_morestack_ret[];
 void **lull_seg_hop(void **slot);
 
-/* The ds_overflow service: the data stack is past regs.ds_check. */
-_Noreturn void lull_rt_ds_overflow(struct lull_proc *proc);
-
 #endif /* LULL_SEGMENT_H */
