@@ -65,8 +65,29 @@ struct Row {
     target: f64,
 }
 
+impl Row {
+    /// The row of a measured figure (with the run it came from), or of
+    /// why there is none.
+    fn new(name: &str, peer: Peer, result: Result<(f64, Measurement)>, unit: &'static str, target: f64) -> Row {
+        let (figure, seconds, peak_mb) = match result {
+            Ok((figure, m)) => (Ok(figure), m.seconds, m.peak_mb),
+            Err(e) => (Err(e.to_string()), f64::NAN, f64::NAN),
+        };
+        Row { name: name.to_string(), peer, seconds, peak_mb, figure, unit, target }
+    }
+}
+
 /// How a peer runs a built program with some arguments.
 type Runner = Box<dyn Fn(&[&str]) -> Command>;
+
+/// Runs the executable `exe`.
+fn run_exe(exe: PathBuf) -> Runner {
+    Box::new(move |args: &[&str]| {
+        let mut c = Command::new(&exe);
+        c.args(args);
+        c
+    })
+}
 
 /// The executables built for one program: a command per peer.
 struct Built {
@@ -75,21 +96,14 @@ struct Built {
 
 /// Builds `program` for Lull and for each installed peer (a peer whose
 /// build fails is reported and left out).
-fn build(project: &Project, bin: &Path, dir: &Path, program: &Program, failures: &mut Vec<String>) -> Result<Built> {
+fn build(project: &Project, bin: &Path, dir: &Path, program: &Program, failures: &mut Vec<String>) -> Built {
     let src = project.root.join("benches/procs");
     let mut commands: Vec<(Peer, Runner)> = Vec::new();
     let exe = dir.join(program.name);
     let mut lull = Command::new(bin);
     lull.arg("build").arg(src.join(format!("{}.lull", program.name))).arg("-o").arg(&exe);
     if run_build(&mut lull, program.name, Peer::Lull, failures) {
-        commands.push((
-            Peer::Lull,
-            Box::new(move |args: &[&str]| {
-                let mut c = Command::new(&exe);
-                c.args(args);
-                c
-            }),
-        ));
+        commands.push((Peer::Lull, run_exe(exe)));
     }
     if installed("erl") {
         let mut erlc = Command::new("erlc");
@@ -117,17 +131,10 @@ fn build(project: &Project, bin: &Path, dir: &Path, program: &Program, failures:
             .arg("-o")
             .arg(&exe);
         if run_build(&mut ghc, program.name, Peer::Ghc, failures) {
-            commands.push((
-                Peer::Ghc,
-                Box::new(move |args: &[&str]| {
-                    let mut c = Command::new(&exe);
-                    c.args(args);
-                    c
-                }),
-            ));
+            commands.push((Peer::Ghc, run_exe(exe)));
         }
     }
-    Ok(Built { commands })
+    Built { commands }
 }
 
 /// Whether `tool` runs (`erl` comes with `erlc`).
@@ -211,26 +218,7 @@ fn per_event(
         let result = best(|| cmd(small.0), &prints(small.1)).and_then(|(start, _)| {
             best(|| cmd(args), &prints(expect)).map(|(m, _)| (((m.seconds - start.seconds).max(0.0)) / count * 1e6, m))
         });
-        rows.push(match result {
-            Ok((figure, m)) => Row {
-                name: name.into(),
-                peer: *peer,
-                seconds: m.seconds,
-                peak_mb: m.peak_mb,
-                figure: Ok(figure),
-                unit,
-                target,
-            },
-            Err(e) => Row {
-                name: name.into(),
-                peer: *peer,
-                seconds: f64::NAN,
-                peak_mb: f64::NAN,
-                figure: Err(e.to_string()),
-                unit,
-                target,
-            },
-        });
+        rows.push(Row::new(name, *peer, result, unit, target));
     }
 }
 
@@ -263,26 +251,7 @@ fn idle(built: &Built, rows: &mut Vec<Row>) {
             let (m, out) = best(|| cmd(&[&big]), &ok)?;
             Ok::<_, Error>(((idle_rss(&out)? - idle_rss(&small)?) * 1024.0 / IDLE_PROCS as f64, m))
         })();
-        rows.push(match result {
-            Ok((figure, m)) => Row {
-                name: name.clone(),
-                peer: *peer,
-                seconds: m.seconds,
-                peak_mb: m.peak_mb,
-                figure: Ok(figure),
-                unit: "bytes/proc",
-                target: 1024.0,
-            },
-            Err(e) => Row {
-                name: name.clone(),
-                peer: *peer,
-                seconds: f64::NAN,
-                peak_mb: f64::NAN,
-                figure: Err(e.to_string()),
-                unit: "bytes/proc",
-                target: 1024.0,
-            },
-        });
+        rows.push(Row::new(&name, *peer, result, "bytes/proc", 1024.0));
     }
 }
 
@@ -333,28 +302,9 @@ fn hot_split(project: &Project, bin: &Path, dir: &Path, rows: &mut Vec<Row>, fai
         step(format!("bench: {name}: at depth {d} and 16 away, {long} calls"));
         let at = time(d, long, RUNS)? - start;
         let away = time(d.saturating_sub(16), long, RUNS)?.min(time(d + 16, long, RUNS)?) - start;
-        Ok::<_, Error>((at / away.max(1e-9), at + start))
+        Ok::<_, Error>((at / away.max(1e-9), Measurement { seconds: at + start, peak_mb: f64::NAN }))
     })();
-    rows.push(match result {
-        Ok((figure, seconds)) => Row {
-            name: name.into(),
-            peer: Peer::Lull,
-            seconds,
-            peak_mb: f64::NAN,
-            figure: Ok(figure),
-            unit: "× away",
-            target: 1.2,
-        },
-        Err(e) => Row {
-            name: name.into(),
-            peer: Peer::Lull,
-            seconds: f64::NAN,
-            peak_mb: f64::NAN,
-            figure: Err(e.to_string()),
-            unit: "× away",
-            target: 1.2,
-        },
-    });
+    rows.push(Row::new(name, Peer::Lull, result, "× away", 1.2));
 }
 
 /// Depths the hot split's sweep times.
@@ -366,7 +316,7 @@ pub fn run(project: &Project, bin: &Path, failures: &mut Vec<String>) -> Result<
     let dir: PathBuf = project.target_dir.join("bench").join("procs");
     std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("bench: cannot create {}: {e}", dir.display())))?;
     let mut rows = Vec::new();
-    let ring = build(project, bin, &dir, &RING, failures)?;
+    let ring = build(project, bin, &dir, &RING, failures);
     per_event(
         &ring,
         "ring 10000x100",
@@ -378,9 +328,9 @@ pub fn run(project: &Project, bin: &Path, failures: &mut Vec<String>) -> Result<
         0.15,
         &mut rows,
     );
-    let spawn = build(project, bin, &dir, &SPAWN, failures)?;
+    let spawn = build(project, bin, &dir, &SPAWN, failures);
     per_event(&spawn, "spawn 100000", &["100000"], (&["1"], "1"), "5000050000", 1e5, "µs/spawn", 1.0, &mut rows);
-    let idle_built = build(project, bin, &dir, &IDLE, failures)?;
+    let idle_built = build(project, bin, &dir, &IDLE, failures);
     idle(&idle_built, &mut rows);
     hot_split(project, bin, &dir, &mut rows, failures);
     for row in &rows {
